@@ -1,0 +1,1 @@
+"""pleo-export-mock: a stateful sandbox of Pleo's Export API."""
