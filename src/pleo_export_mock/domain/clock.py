@@ -1,0 +1,64 @@
+"""Sandbox time. Domain code never reads the wall clock; it asks a Clock."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+    def advance(self, delta: timedelta) -> datetime: ...
+
+
+class FrozenClock:
+    """Stands still until advanced: the default for tests, so bytes repeat exactly."""
+
+    def __init__(self, start: datetime) -> None:
+        self._now = _utc(start)
+        self._lock = threading.Lock()
+
+    def now(self) -> datetime:
+        return self._now
+
+    def advance(self, delta: timedelta) -> datetime:
+        if delta < timedelta(0):
+            raise ValueError("the sandbox clock only moves forward")
+        with self._lock:
+            self._now += delta
+            return self._now
+
+
+class RunningClock:
+    """Ticks with real time from `start`, and can be pushed forward (for `serve`)."""
+
+    def __init__(self, start: datetime) -> None:
+        self._start = _utc(start)
+        self._origin = time.monotonic()
+        self._offset = timedelta(0)
+        self._lock = threading.Lock()
+
+    def now(self) -> datetime:
+        elapsed = timedelta(seconds=time.monotonic() - self._origin)
+        return (self._start + elapsed + self._offset).replace(microsecond=0)
+
+    def advance(self, delta: timedelta) -> datetime:
+        if delta < timedelta(0):
+            raise ValueError("the sandbox clock only moves forward")
+        with self._lock:
+            self._offset += delta
+        return self.now()
+
+
+def _utc(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        raise ValueError("sandbox times must carry a timezone")
+    return moment.astimezone(UTC)
+
+
+def format_timestamp(moment: datetime) -> str:
+    """Pleo's wire form: UTC, second precision, trailing Z."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,124 @@
+"""Entities of Pleo's export side, as the sandbox keeps them."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class JobStatus(StrEnum):
+    PENDING = "pending"
+    IN_PROGRESS = "in_progress"
+    FAILED = "failed"
+    COMPLETED = "completed"
+    COMPLETED_WITH_ERRORS = "completed_with_errors"
+
+    @property
+    def is_open(self) -> bool:
+        return self in (JobStatus.PENDING, JobStatus.IN_PROGRESS)
+
+
+class JobEvent(StrEnum):
+    STARTED = "started"
+    FAILED = "failed"
+    COMPLETED = "completed"
+    COMPLETED_WITH_ERRORS = "completed_with_errors"
+
+
+class ItemStatus(StrEnum):
+    PENDING = "pending"
+    IN_PROGRESS = "in_progress"
+    FAILED = "failed"
+    SUCCESSFUL = "successful"
+    ABANDONED = "abandoned"
+
+    @property
+    def is_final(self) -> bool:
+        return self in (ItemStatus.SUCCESSFUL, ItemStatus.FAILED, ItemStatus.ABANDONED)
+
+
+class EntryState(StrEnum):
+    """Where an accounting entry stands on Pleo's side."""
+
+    QUEUED = "queued"  # in the export queue, waiting for a user to press Export
+    IN_JOB = "in_job"  # part of a pending or running export job
+    EXPORTED = "exported"  # booked in the ERP; never exported again
+
+
+JOB_EXPIRY_SECONDS = 3600
+
+
+@dataclass(slots=True)
+class Company:
+    id: str
+    name: str
+    # False makes export-item reads and job creation answer MISSING_CONTRA_ACCOUNTS.
+    contra_accounts_configured: bool = True
+
+
+@dataclass(slots=True)
+class AccountingEntry:
+    id: str
+    company_id: str
+    # The ExportItemV3 payload minus the fields the sandbox owns (ids, _links).
+    payload: dict[str, Any]
+    state: EntryState = EntryState.QUEUED
+
+
+@dataclass(slots=True)
+class JobItem:
+    job_id: str
+    accounting_entry_id: str
+    status: ItemStatus = ItemStatus.PENDING
+    exported_at: datetime | None = None
+    external_id: str | None = None
+    external_url: str | None = None
+    failure_reason: str | None = None
+    failure_reason_type: str | None = None
+
+
+@dataclass(slots=True)
+class ExportJob:
+    id: str
+    company_id: str
+    sequence: int  # creation order within the sandbox: the tie-breaker of every sort
+    created_at: datetime
+    status: JobStatus = JobStatus.PENDING
+    created_by: str | None = None
+    started_at: datetime | None = None
+    completed_at: datetime | None = None
+    last_updated_at: datetime | None = None
+    expired_at: datetime | None = None
+    failure_reason: str | None = None
+    failure_reason_type: str | None = None
+    is_interactive: bool = True
+    vendor_based_bookkeeping: bool = False
+    items: list[JobItem] = field(default_factory=list)
+    # position of each entry in `items`, and live counts per item status: O(1) lookups and totals
+    positions: dict[str, int] = field(default_factory=dict)
+    status_counts: Counter[ItemStatus] = field(default_factory=Counter)
+
+    @property
+    def number_of_items(self) -> int:
+        return len(self.items)
+
+    @property
+    def last_activity(self) -> datetime:
+        return self.last_updated_at or self.created_at
+
+    def add_item(self, entry_id: str) -> None:
+        self.positions[entry_id] = len(self.items)
+        self.items.append(JobItem(job_id=self.id, accounting_entry_id=entry_id))
+        self.status_counts[ItemStatus.PENDING] += 1
+
+    def item(self, entry_id: str) -> JobItem | None:
+        position = self.positions.get(entry_id)
+        return None if position is None else self.items[position]
+
+    def set_item_status(self, item: JobItem, status: ItemStatus) -> None:
+        self.status_counts[item.status] -= 1
+        self.status_counts[status] += 1
+        item.status = status

@@ -1,0 +1,17 @@
+"""Switches for behaviour Pleo leaves open. Defaults are the strict reading (docs/decisions.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ITEMS_PER_UPDATE_LIMIT = 100  # Pleo's documented maximum for PUT items
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    # PUT items on a job still `pending` (never started): refused unless this is True.
+    allow_item_updates_before_start: bool = False
+    # A second `started` on an in_progress job: 422 unless this is True (then a no-op 202).
+    repeat_started_is_noop: bool = False
+    # Does a `pending` job (not only an in_progress one) block POST /v3/export-jobs with 409?
+    pending_job_blocks_new_export: bool = True
