@@ -172,7 +172,7 @@ def test_a_job_expires_one_hour_after_its_last_update(store: Store) -> None:
 
 
 def test_one_open_job_per_company(store: Store) -> None:
-    company, job_id, _ = _company_with_job(store)
+    company, _job_id, _ = _company_with_job(store)
     extra = store.add_entry(company, {}).id
     with pytest.raises(errors.ExportAlreadyInProgress):
         store.create_job(company, [extra])
