@@ -1,0 +1,269 @@
+"""One company's books: its chart of accounts, tax codes, people, tags, merchants and vendors.
+
+Built once per company from a seeded stream, so every entry of a company refers to the
+same account ids, the same tax codes and the same vendors, as a real ledger would.
+The dicts here are payload fragments; the generator copies them into each payload.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from . import catalog
+from .catalog import Merchant, Supplier
+
+Fragment = dict[str, Any]
+
+# VAT and company-registration numbers: '9' a digit, 'A' a capital letter.
+_VAT_NUMBER = {
+    "DK": "DK99999999",
+    "SE": "SE999999999901",
+    "NO": "NO999999999MVA",
+    "GB": "GB999999999",
+    "FR": "FR99999999999",
+    "DE": "DE999999999",
+    "IE": "IE9999999A",
+    "LU": "LU99999999",
+    "NL": "NL999999999B01",
+    "US": "99-9999999",
+    "AU": "99999999999",
+}
+_REGISTRATION_NUMBER = {
+    "DK": "99999999",
+    "SE": "559999-9999",
+    "NO": "999999999",
+    "GB": "99999999",
+    "FR": "999999999",
+    "DE": "HRB 999999",
+    "IE": "999999",
+    "LU": "B999999",
+    "US": "C9999999",
+    "AU": "999 999 999",
+}
+_FOREIGN_CURRENCY = {"IE": "EUR", "LU": "EUR", "NL": "EUR", "US": "USD", "AU": "USD"}
+# Foreign services are reverse-charged; foreign goods and hotels carry VAT we cannot reclaim.
+_REVERSE_CHARGED_ROLES = frozenset({"advertising", "software", "training", "consulting"})
+
+
+def seeded_uuid(rng: random.Random) -> str:
+    """A version-4 UUID from a seeded stream (never uuid4(): runs must repeat)."""
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
+def fill(picture: str, rng: random.Random) -> str:
+    letters = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+    return "".join(
+        str(rng.randrange(10)) if ch == "9" else rng.choice(letters) if ch == "A" else ch
+        for ch in picture
+    )
+
+
+def iban(country: str, bban: str) -> str:
+    """An IBAN with correct check digits (ERPs validate them)."""
+    digits = "".join(str(int(ch, 36)) for ch in bban + country + "00")
+    return f"{country}{98 - int(digits) % 97:02d}{bban}"
+
+
+@dataclass(frozen=True, slots=True)
+class Counterparty:
+    """Who a payment went to: a card merchant or an invoicing supplier, resolved for a company."""
+
+    name: str  # supplier.name: the statement descriptor, or the supplier's legal name
+    country: str
+    currency: str
+    role: str
+    euros: tuple[int, int]
+    tax_type: str | None  # inclusive | reverse | None (no reclaimable VAT)
+    supplier: Fragment
+    vendor: Fragment
+    bank_account: Fragment | None = None
+
+
+@dataclass(slots=True)
+class Book:
+    country: str
+    currency: str
+    vat: Fraction
+    accounts: dict[str, Fragment]
+    wallet_account: Fragment
+    taxes: dict[str, Fragment]  # tax type -> TaxV3 without its amount
+    people: list[tuple[Fragment, Fragment]]  # (user, team)
+    tags: list[Fragment]
+    merchants: list[Counterparty]
+    suppliers: list[Counterparty]
+    pleo: Counterparty
+    atm: Counterparty
+    book_ids: dict[int, int] = field(default_factory=dict)  # year -> last reconciliation number
+
+    @property
+    def admin_id(self) -> str:
+        """The finance admin who presses Export (ExportJob.createdBy)."""
+        return str(self.people[0][0]["id"])
+
+    def next_reconciliation_id(self, year: int) -> str:
+        number = self.book_ids.get(year, 100) + 1
+        self.book_ids[year] = number
+        return f"PLEO-{year}-{number:06d}"
+
+
+def build_book(rng: random.Random, country: str, currency: str) -> Book:
+    vat = catalog.COUNTRIES[country].vat
+    accounts = {role: _account(rng, name, code) for role, (name, code) in catalog.ACCOUNTS.items()}
+    wallet = _account(rng, f"Pleo {currency} Account", catalog.WALLET_ACCOUNT_CODE)
+    merchants = [*catalog.LOCAL_MERCHANTS[country], *catalog.GLOBAL_MERCHANTS]
+    suppliers = [*catalog.LOCAL_SUPPLIERS[country], *catalog.GLOBAL_SUPPLIERS]
+    return Book(
+        country=country,
+        currency=currency,
+        vat=vat,
+        accounts=accounts,
+        wallet_account=wallet,
+        taxes=_taxes(rng, vat),
+        people=_people(rng),
+        tags=[
+            {"id": seeded_uuid(rng), "code": code, "groupCode": group}
+            for group, codes in catalog.TAG_GROUPS.items()
+            for code in codes
+        ],
+        merchants=[_merchant(rng, merchant, country) for merchant in merchants],
+        suppliers=[_supplier(rng, supplier, country) for supplier in suppliers],
+        pleo=_merchant(rng, catalog.PLEO, country),
+        atm=_merchant(rng, catalog.ATM, country),
+    )
+
+
+def _account(rng: random.Random, name: str, code: str) -> Fragment:
+    return {"id": seeded_uuid(rng), "name": name, "code": code, "identifier": f"acc-{code}"}
+
+
+def _taxes(rng: random.Random, vat: Fraction) -> dict[str, Fragment]:
+    percent = f"{float(vat * 100):g}"
+    layout = {
+        "inclusive": (f"I{percent}", catalog.OUTGOING_VAT_ACCOUNT),
+        "exclusive": (f"E{percent}", catalog.OUTGOING_VAT_ACCOUNT),
+        "reverse": (f"RC{percent}", catalog.REVERSE_VAT_ACCOUNT),
+    }
+    return {
+        tax_type: {
+            "id": seeded_uuid(rng),
+            "code": code,
+            "rate": float(vat),
+            "type": tax_type,
+            "ingoingTaxAccount": catalog.INGOING_VAT_ACCOUNT,
+            "outgoingTaxAccount": outgoing,
+        }
+        for tax_type, (code, outgoing) in layout.items()
+    }
+
+
+def _people(rng: random.Random) -> list[tuple[Fragment, Fragment]]:
+    teams = [{"id": seeded_uuid(rng), "name": name, "code": code} for name, code in catalog.TEAMS]
+    return [
+        (
+            {"id": seeded_uuid(rng), "name": name, "code": f"EMP-{rng.randint(1, 9999):04d}"},
+            teams[team],
+        )
+        for name, team in catalog.PEOPLE
+    ]
+
+
+def _currency_of(country: str) -> str:
+    local = catalog.COUNTRIES.get(country)
+    return local.currency if local else _FOREIGN_CURRENCY[country]
+
+
+def _tax_type(country: str, home: str, role: str) -> str | None:
+    if country == home:
+        return "inclusive"
+    return "reverse" if role in _REVERSE_CHARGED_ROLES else None
+
+
+def _vendor(rng: random.Random, name: str, country: str, currency: str) -> Fragment:
+    code = rng.randint(10_000, 99_999)
+    return {
+        "id": seeded_uuid(rng),
+        "name": name,
+        "code": f"V{code}",
+        "country": country,
+        "defaultCurrency": currency,
+        "externalId": f"erp-vendor-{code}",
+        "registrationNumber": fill(_REGISTRATION_NUMBER.get(country, "99999999"), rng),
+        "taxRegistrationNumber": fill(_VAT_NUMBER.get(country, "99999999"), rng),
+    }
+
+
+def _merchant(rng: random.Random, merchant: Merchant, home: str) -> Counterparty:
+    country = merchant.country or home
+    currency = merchant.currency or _currency_of(country)
+    vendor = _vendor(rng, merchant.legal_name, country, currency)
+    supplier = {
+        "name": merchant.descriptor,
+        "country": country,
+        "categoryCode": merchant.mcc or None,
+        "code": None,
+        "account": None,
+        "taxIdentifier": vendor["taxRegistrationNumber"],
+    }
+    tax_type = _tax_type(country, home, merchant.role)
+    return Counterparty(
+        merchant.descriptor,
+        country,
+        currency,
+        merchant.role,
+        merchant.euros,
+        tax_type,
+        supplier,
+        vendor,
+    )
+
+
+def _supplier(rng: random.Random, supplier: Supplier, home: str) -> Counterparty:
+    currency = supplier.currency or _currency_of(supplier.country)
+    vendor = _vendor(rng, supplier.name, supplier.country, currency)
+    fragment = {
+        "name": supplier.name,
+        "country": supplier.country,
+        "categoryCode": None,
+        "code": vendor["code"],
+        "account": None,
+        "taxIdentifier": vendor["taxRegistrationNumber"],
+    }
+    return Counterparty(
+        supplier.name,
+        supplier.country,
+        currency,
+        supplier.role,
+        supplier.euros,
+        _tax_type(supplier.country, home, supplier.role),
+        fragment,
+        vendor,
+        _bank_account(rng, supplier.country),
+    )
+
+
+def _bank_account(rng: random.Random, country: str) -> Fragment:
+    local = catalog.COUNTRIES.get(country)
+    bank_name, bic = rng.choice(local.banks) if local else catalog.FOREIGN_BANKS[country]
+    layout = catalog.BBAN_LAYOUT.get(country)
+    if layout is None:  # no IBAN (the US): account number and routing code instead
+        return {
+            "bankName": bank_name,
+            "country": country,
+            "accountNumber": fill("999999999999", rng),
+            "bankCode": "021000021",
+            "bic": bic,
+            "iban": None,
+        }
+    bban = bic[:4] + fill(layout[4:], rng) if layout.startswith("aaaa") else fill(layout, rng)
+    return {
+        "bankName": bank_name,
+        "country": country,
+        "accountNumber": None,
+        "bankCode": None,
+        "bic": bic,
+        "iban": iban(country, bban),
+    }

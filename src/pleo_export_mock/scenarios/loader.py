@@ -1,0 +1,92 @@
+"""Load scenarios: YAML text -> schema check -> IR -> consistency checks -> Scenario.
+
+Every failure is a ScenarioError naming the file, the place in it and the reason.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from ..resources import data_path
+from .build import build_scenario
+from .errors import ScenarioError
+from .model import Scenario
+from .semantics import check_scenario
+from .validate import check_schema
+from .yaml_source import Source, parse
+
+SUFFIXES = (".yaml", ".yml")
+
+
+def fixtures_dir() -> Path:
+    """Where the named scenarios live: packaged data, or the checkout's `fixtures/`."""
+    return data_path("fixtures")
+
+
+def load_scenario_text(text: str, source: str = "<body>") -> Scenario:
+    return _load(text, source)[0]
+
+
+def load_scenario_file(path: str | Path) -> Scenario:
+    return _load_file(Path(path), expected_name=None)
+
+
+def scenario_names() -> list[str]:
+    folder = fixtures_dir()
+    if not folder.is_dir():
+        return []
+    return sorted(path.stem for path in folder.iterdir() if path.suffix in SUFFIXES)
+
+
+def load_named(name: str) -> Scenario:
+    return _load_file(_named_path(name), expected_name=name)
+
+
+def resolve(name_or_path: str | Path) -> Scenario:
+    """A shipped scenario by name (`pending`), or any scenario file by path."""
+    text = str(name_or_path)
+    looks_like_path = "/" in text or "\\" in text or text.endswith(SUFFIXES)
+    if isinstance(name_or_path, Path) or looks_like_path or Path(text).is_file():
+        return load_scenario_file(Path(text))
+    return load_named(text)
+
+
+def _load(text: str, source: str) -> tuple[Scenario, Source]:
+    parsed = parse(text, source)
+    check_schema(parsed)
+    scenario = build_scenario(parsed)
+    check_scenario(scenario, parsed)
+    return scenario, parsed
+
+
+def _load_file(path: Path, expected_name: str | None) -> Scenario:
+    shown = _display(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(shown, "", "no such scenario file") from None
+    except (OSError, UnicodeDecodeError) as problem:
+        raise ScenarioError(shown, "", f"cannot read the file: {problem}") from None
+    scenario, parsed = _load(text, shown)
+    if expected_name is not None and scenario.name != expected_name:
+        # `serve --scenario X` must serve the scenario that calls itself X.
+        raise parsed.error(("name",), f"a scenario in {path.name} must be named {expected_name!r}")
+    return dataclasses.replace(scenario, path=path)
+
+
+def _named_path(name: str) -> Path:
+    for suffix in SUFFIXES:
+        candidate = fixtures_dir() / f"{name}{suffix}"
+        if candidate.is_file():
+            return candidate
+    known = ", ".join(scenario_names()) or "none"
+    raise ScenarioError(name, "", f"no scenario named {name!r}; shipped scenarios: {known}")
+
+
+def _display(path: Path) -> str:
+    """The path as a user would type it: relative to the working directory when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)

@@ -1,0 +1,117 @@
+"""The scenario IR: what a scenario file means, with defaults applied and times resolved.
+
+Every spec keeps `at`, its path in the file, so later checks can point at the right line.
+Times are offsets (negative timedeltas) from the sandbox clock's start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from ..domain.credentials import CredentialKind
+from ..domain.models import ItemStatus, JobStatus
+from .yaml_source import DocPath
+
+
+@dataclass(frozen=True, slots=True)
+class EntrySpec:
+    """One accounting entry, or `count` alike ones that jobs refer to by the same key."""
+
+    key: str
+    at: DocPath
+    count: int = 1
+    type: str | None = None  # None: a realistic mix of export item types
+    category: str | None = None  # account role of the purchase (meals, travel, software, ...)
+    currency: str | None = None  # supplier currency; None: the wallet's or the merchant's
+    amount: int | None = None  # minor units, unsigned; the type decides the sign
+    tax: str | None = None  # inclusive | exclusive | reverse | none
+    lines: int | None = None
+    receipts: int | None = None
+    bookkeeping: str | None = None  # forces bookkeeping data whatever the job says
+    overrides: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ItemSpec:
+    """An entry's place in a job: its item status and the connector's earlier report."""
+
+    entry: str
+    at: DocPath
+    status: ItemStatus
+    exported_at: timedelta | None = None
+    external_id: str | None = None
+    external_url: str | None = None
+    failure_reason_type: str | None = None
+    failure_reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class JobSpec:
+    key: str
+    at: DocPath
+    status: JobStatus
+    items: tuple[ItemSpec, ...]
+    created: timedelta
+    started: timedelta | None
+    last_updated: timedelta
+    completed: timedelta | None
+    failure_reason_type: str | None = None
+    failure_reason: str | None = None
+    is_interactive: bool = True
+    vendor_based_bookkeeping: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CompanySpec:
+    key: str
+    at: DocPath
+    name: str
+    country: str
+    currency: str
+    id: str | None = None
+    contra_accounts_configured: bool = True
+    vendor_based_bookkeeping: bool = False
+    entries: tuple[EntrySpec, ...] = ()
+    jobs: tuple[JobSpec, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CredentialSpec:
+    kind: CredentialKind
+    at: DocPath
+    companies: tuple[str, ...]
+    scopes: tuple[str, ...]
+    secret: str | None = None
+    label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Expectations:
+    # job key -> the final status a correct connector leaves that job in
+    final_status: Mapping[str, JobStatus] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    name: str
+    description: str
+    seed: int
+    companies: tuple[CompanySpec, ...]
+    # None: every company gets the default pair (API key + bearer token, all scopes)
+    credentials: tuple[CredentialSpec, ...] | None = None
+    expect: Expectations = field(default_factory=Expectations)
+    source: str = "<body>"  # the file as shown in messages, or what the text came from
+    path: Path | None = None  # the file it was read from, if any
+
+    def company(self, key: str) -> CompanySpec:
+        for company in self.companies:
+            if company.key == key:
+                return company
+        raise KeyError(key)
+
+    def jobs(self) -> list[tuple[CompanySpec, JobSpec]]:
+        return [(company, job) for company in self.companies for job in company.jobs]

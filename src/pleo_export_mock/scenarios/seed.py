@@ -1,0 +1,155 @@
+"""Seed a Store from a Scenario: companies, generated entries, history and open jobs, credentials.
+
+Deterministic: the same scenario, seed and clock start give the same ids, payloads and
+secrets. Ids come from the store's IdFactory in declaration order; generated data comes from
+forked streams named after scenario keys, so it does not shift the ids.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ..domain.clock import Clock
+from ..domain.credentials import Credential, CredentialKind
+from ..domain.ids import IdFactory
+from ..domain.models import ExportJob, ItemStatus, JobItem
+from ..domain.policy import Policy
+from ..domain.store import Store
+from .book import Book, build_book
+from .generator import PayloadGenerator
+from .model import CompanySpec, JobSpec, Scenario
+
+ERP_URL = "https://erp.sandbox.invalid/vouchers"
+_SECRET_PREFIX = {CredentialKind.API_KEY: "sbx_key", CredentialKind.BEARER: "sbx_token"}
+
+
+@dataclass(slots=True)
+class SeededSandbox:
+    store: Store
+    credentials: list[Credential]
+    company_ids: dict[str, str]  # scenario company key -> company id
+    scenario: Scenario
+    job_ids: dict[str, str] = field(default_factory=dict)  # scenario job key -> job id
+    entry_ids: dict[str, list[str]] = field(default_factory=dict)  # entry key -> its entries' ids
+    # company id -> the generator of its entries, for entries added after seeding
+    generators: dict[str, PayloadGenerator] = field(default_factory=dict)
+
+
+def build_store(
+    scenario: Scenario, *, seed: int | None = None, clock: Clock, policy: Policy | None = None
+) -> SeededSandbox:
+    ids = IdFactory(scenario.seed if seed is None else seed)
+    sandbox = SeededSandbox(Store(clock, ids, policy), [], {}, scenario)
+    # One "now" for the whole seeding, so a running clock cannot skew the offsets mid-way.
+    now = clock.now()
+    for company in scenario.companies:
+        _seed_company(sandbox, company, ids, now)
+    sandbox.credentials = _credentials(scenario, sandbox.company_ids, ids)
+    return sandbox
+
+
+def _seed_company(
+    sandbox: SeededSandbox, company: CompanySpec, ids: IdFactory, now: datetime
+) -> None:
+    store = sandbox.store
+    record = store.add_company(
+        company.name, company.id, contra_accounts_configured=company.contra_accounts_configured
+    )
+    sandbox.company_ids[company.key] = record.id
+    book = build_book(ids.fork(f"book:{company.key}"), company.country, company.currency)
+    generator = PayloadGenerator(book)
+    sandbox.generators[record.id] = generator
+    context = _entry_context(company, now)
+    for entry in company.entries:
+        rng = ids.fork(f"entries:{company.key}:{entry.key}")
+        before, vendor_based = context.get(entry.key, (now, company.vendor_based_bookkeeping))
+        sandbox.entry_ids[entry.key] = [
+            store.add_entry(
+                record.id, generator.payload(rng, entry, before=before, vendor_based=vendor_based)
+            ).id
+            for _ in range(entry.count)
+        ]
+    for job in sorted(company.jobs, key=lambda job: job.created):
+        sandbox.job_ids[job.key] = _seed_job(sandbox, record.id, job, book, ids, now)
+
+
+def _entry_context(company: CompanySpec, now: datetime) -> dict[str, tuple[datetime, bool]]:
+    """Per entry key: booked before its first job was created; vendor data as its last job says."""
+    context: dict[str, tuple[datetime, bool]] = {}
+    for job in sorted(company.jobs, key=lambda job: job.created):
+        for item in job.items:
+            first_created = context[item.entry][0] if item.entry in context else now + job.created
+            context[item.entry] = (first_created, job.vendor_based_bookkeeping)
+    return context
+
+
+def _seed_job(
+    sandbox: SeededSandbox, company_id: str, job: JobSpec, book: Book, ids: IdFactory, now: datetime
+) -> str:
+    completed = now + job.completed if job.completed is not None else None
+    record = ExportJob(
+        id=ids.uuid(),
+        company_id=company_id,
+        sequence=0,  # the store numbers seeded jobs itself
+        created_at=now + job.created,
+        status=job.status,
+        created_by=book.admin_id if job.is_interactive else None,
+        started_at=now + job.started if job.started is not None else None,
+        completed_at=completed,
+        last_updated_at=now + job.last_updated,
+        expired_at=completed if job.failure_reason_type == "job_expired" else None,
+        failure_reason=job.failure_reason,
+        failure_reason_type=job.failure_reason_type,
+        is_interactive=job.is_interactive,
+        vendor_based_bookkeeping=job.vendor_based_bookkeeping,
+    )
+    sandbox.store.seed_job(company_id, record, _items(sandbox, record.id, job, ids, now))
+    return record.id
+
+
+def _items(
+    sandbox: SeededSandbox, job_id: str, job: JobSpec, ids: IdFactory, now: datetime
+) -> list[JobItem]:
+    rng = ids.fork(f"exports:{job.key}")
+    voucher = rng.randint(10_000, 80_000)  # the ERP's running voucher number
+    items = []
+    for spec in job.items:
+        for entry_id in sandbox.entry_ids[spec.entry]:
+            item = JobItem(job_id, entry_id, spec.status)
+            if spec.status is ItemStatus.SUCCESSFUL:
+                voucher += 1
+                item.external_id = spec.external_id or f"VOU-{voucher}"
+                item.external_url = spec.external_url or f"{ERP_URL}/{item.external_id}"
+                item.exported_at = now + spec.exported_at if spec.exported_at is not None else None
+            elif spec.status is ItemStatus.FAILED:
+                item.failure_reason_type = spec.failure_reason_type
+                item.failure_reason = spec.failure_reason
+            items.append(item)
+    return items
+
+
+def _credentials(
+    scenario: Scenario, company_ids: dict[str, str], ids: IdFactory
+) -> list[Credential]:
+    if scenario.credentials is None:
+        return [
+            Credential(
+                kind, ids.token(_SECRET_PREFIX[kind]), (company_ids[company.key],), label=label
+            )
+            for company in scenario.companies
+            for kind, label in (
+                (CredentialKind.API_KEY, f"{company.key} API key"),
+                (CredentialKind.BEARER, f"{company.key} bearer token"),
+            )
+        ]
+    return [
+        Credential(
+            spec.kind,
+            spec.secret or ids.token(_SECRET_PREFIX[spec.kind]),
+            tuple(company_ids[key] for key in spec.companies),
+            frozenset(spec.scopes),
+            spec.label,
+        )
+        for spec in scenario.credentials
+    ]

@@ -1,0 +1,217 @@
+"""Consistency rules a scenario must meet beyond its schema.
+
+A scenario describes a state Pleo could really be in: keys name one thing each, jobs hold
+their own company's entries, a company has at most one open job, an exported entry is never
+exported again, item statuses agree with their job's status, times run forward, and no open
+job would expire the moment the sandbox starts.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from datetime import timedelta
+
+from ..domain.models import JOB_EXPIRY_SECONDS, ItemStatus, JobStatus
+from .messages import with_article
+from .model import CompanySpec, ItemSpec, JobSpec, Scenario
+from .offsets import format_offset
+from .yaml_source import DocPath, Source, format_path
+
+# Which item statuses each job status allows (the domain's lifecycle, seen from the items).
+ITEM_STATUSES_BY_JOB = {
+    JobStatus.PENDING: frozenset({ItemStatus.PENDING}),
+    JobStatus.IN_PROGRESS: frozenset(
+        {ItemStatus.PENDING, ItemStatus.IN_PROGRESS, ItemStatus.SUCCESSFUL, ItemStatus.FAILED}
+    ),
+    JobStatus.COMPLETED: frozenset({ItemStatus.SUCCESSFUL}),
+    JobStatus.COMPLETED_WITH_ERRORS: frozenset(
+        {ItemStatus.SUCCESSFUL, ItemStatus.FAILED, ItemStatus.ABANDONED}
+    ),
+    JobStatus.FAILED: frozenset({ItemStatus.SUCCESSFUL, ItemStatus.FAILED, ItemStatus.ABANDONED}),
+}
+EXPIRY = timedelta(seconds=JOB_EXPIRY_SECONDS)
+
+
+def check_scenario(scenario: Scenario, source: Source) -> None:
+    if "\n" in scenario.description.strip():
+        raise source.error(("description",), "the description must be one line")
+    _check_unique_keys(scenario, source)
+    for company in scenario.companies:
+        _check_company(company, source)
+    _check_credentials(scenario, source)
+    _check_expectations(scenario, source)
+
+
+def _check_unique_keys(scenario: Scenario, source: Source) -> None:
+    companies = [(company.key, company.at) for company in scenario.companies]
+    entries = [(entry.key, entry.at) for company in scenario.companies for entry in company.entries]
+    jobs = [(job.key, job.at) for _company, job in scenario.jobs()]
+    ids = [(c.id, c.at) for c in scenario.companies if c.id is not None]
+    for kind, keyed in (("company", companies), ("entry", entries), ("job", jobs)):
+        _unique(source, kind, "key", keyed)
+    _unique(source, "company", "id", ids)
+
+
+def _unique(source: Source, kind: str, field: str, keyed: Iterable[tuple[str, DocPath]]) -> None:
+    first: dict[str, DocPath] = {}
+    for key, at in keyed:
+        if key in first:
+            earlier = _where(source, first[key])
+            raise source.error(
+                (*at, field), f"duplicate {kind} {field} {key!r} (first used at {earlier})"
+            )
+        first[key] = at
+
+
+def _check_company(company: CompanySpec, source: Source) -> None:
+    for job in company.jobs:
+        _check_times(job, source)
+        _check_items(job, company, source)
+    # Before the one-open-job rule: a shared entry is the more specific explanation.
+    _check_entry_histories(company, source)
+    _check_one_open_job(company, source)
+
+
+def _check_one_open_job(company: CompanySpec, source: Source) -> None:
+    open_jobs = [job for job in company.jobs if job.status.is_open]
+    if len(open_jobs) > 1:
+        raise source.error(
+            (*open_jobs[1].at, "status"),
+            f"company {company.key!r} already has open job {open_jobs[0].key!r}: "
+            "Pleo allows one pending or in_progress job per company",
+        )
+
+
+def _check_times(job: JobSpec, source: Source) -> None:
+    sequence = [("created", job.created), ("started", job.started), ("completed", job.completed)]
+    known = [(name, moment) for name, moment in sequence if moment is not None]
+    for (before, earlier), (after, later) in itertools.pairwise(known):
+        if later < earlier:
+            raise source.error(
+                (*job.at, after),
+                f"{after} ({format_offset(later)}) is before {before} ({format_offset(earlier)})",
+            )
+    latest = max(moment for _name, moment in known)
+    if job.last_updated < latest:
+        raise source.error(
+            (*job.at, "last_updated"),
+            f"last_updated ({format_offset(job.last_updated)}) is before the job's other times",
+        )
+    if job.status.is_open and job.last_updated <= -EXPIRY:
+        raise source.error(
+            (*job.at, "last_updated"),
+            f"an open job last updated {format_offset(job.last_updated)} would expire at once "
+            "(jobs expire an hour after lastUpdatedAt); seed it as failed with "
+            "failure_reason_type job_expired instead",
+        )
+
+
+def _check_items(job: JobSpec, company: CompanySpec, source: Source) -> None:
+    known = {entry.key for entry in company.entries}
+    seen: dict[str, DocPath] = {}
+    allowed = ITEM_STATUSES_BY_JOB[job.status]
+    for item in job.items:
+        if item.entry not in known:
+            raise source.error(
+                (*item.at, "entry") if _is_mapping(source, item.at) else item.at,
+                f"unknown entry {item.entry!r}: company {company.key!r} defines "
+                f"{', '.join(sorted(known)) or 'no entries'}",
+            )
+        if item.entry in seen:
+            raise source.error(item.at, f"entry {item.entry!r} is listed twice in job {job.key!r}")
+        seen[item.entry] = item.at
+        never_started = job.started is None and not job.status.is_open
+        if never_started and item.status is not ItemStatus.ABANDONED:
+            raise source.error(
+                (*item.at, "status") if _is_mapping(source, item.at) else item.at,
+                f"job {job.key!r} was never started, so its items can only be abandoned",
+            )
+        if item.status not in allowed:
+            raise source.error(
+                (*item.at, "status") if _is_mapping(source, item.at) else item.at,
+                f"{with_article(job.status)} job cannot hold {with_article(item.status)} item "
+                f"(allowed: {', '.join(sorted(allowed))})",
+            )
+    if job.status is JobStatus.COMPLETED_WITH_ERRORS and all(
+        item.status is ItemStatus.SUCCESSFUL for item in job.items
+    ):
+        raise source.error(
+            (*job.at, "status"),
+            "a completed_with_errors job needs at least one failed or abandoned item "
+            "(else it is completed)",
+        )
+
+
+def _check_entry_histories(company: CompanySpec, source: Source) -> None:
+    """Walk each entry through its jobs in time order: only a failed export may be retried."""
+    ordered = sorted(enumerate(company.jobs), key=lambda pair: (pair[1].created, pair[0]))
+    last: dict[str, tuple[JobSpec, ItemSpec]] = {}
+    for _position, job in ordered:
+        for item in job.items:
+            previous = last.get(item.entry)
+            if previous is not None:
+                problem = _retry_problem(item.entry, *previous, job)
+                if problem:
+                    raise source.error(item.at, problem)
+            last[item.entry] = (job, item)
+
+
+def _retry_problem(entry: str, earlier: JobSpec, item: ItemSpec, later: JobSpec) -> str | None:
+    if earlier.status.is_open and later.status.is_open:
+        return f"entry {entry!r} is already in open job {earlier.key!r}"
+    if earlier.status.is_open:
+        return (
+            f"entry {entry!r} is in open job {earlier.key!r}, so no job created later "
+            f"({later.key!r}) can hold it"
+        )
+    if item.status is ItemStatus.SUCCESSFUL:
+        return (
+            f"entry {entry!r} was exported by job {earlier.key!r} (item successful); "
+            "an exported entry is never exported again"
+        )
+    return None
+
+
+def _check_credentials(scenario: Scenario, source: Source) -> None:
+    companies = {company.key for company in scenario.companies}
+    secrets: dict[str, DocPath] = {}
+    for credential in scenario.credentials or ():
+        for position, key in enumerate(credential.companies):
+            if key not in companies:
+                raise source.error(
+                    (*credential.at, "companies", position),
+                    f"unknown company {key!r}; the scenario defines {', '.join(sorted(companies))}",
+                )
+        if credential.secret is not None:
+            if credential.secret in secrets:
+                earlier = _where(source, secrets[credential.secret])
+                raise source.error(
+                    (*credential.at, "secret"), f"the same secret is already used at {earlier}"
+                )
+            secrets[credential.secret] = credential.at
+
+
+def _check_expectations(scenario: Scenario, source: Source) -> None:
+    jobs = {job.key: job for _company, job in scenario.jobs()}
+    for key in scenario.expect.final_status:
+        at = ("expect", "final_status", key)
+        job = jobs.get(key)
+        if job is None:
+            raise source.error(
+                at, f"unknown job {key!r}; jobs: {', '.join(sorted(jobs)) or 'none'}"
+            )
+        if not job.status.is_open:
+            raise source.error(
+                at,
+                f"job {key!r} is already {job.status}; only an open job can have an expected end",
+            )
+
+
+def _is_mapping(source: Source, at: DocPath) -> bool:
+    return (*at, "entry") in source.index.lines
+
+
+def _where(source: Source, at: DocPath) -> str:
+    line = source.index.line(at)
+    return f"{format_path(at)}, line {line}" if line is not None else format_path(at)

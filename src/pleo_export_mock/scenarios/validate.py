@@ -1,0 +1,101 @@
+"""Check scenario data against the packaged JSON Schema and report the first problem."""
+
+from __future__ import annotations
+
+import functools
+import json
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError, best_match
+
+from .errors import ScenarioError
+from .yaml_source import DocPath, Source
+
+
+@functools.cache
+def scenario_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) every scenario file must satisfy."""
+    text = (
+        resources.files("pleo_export_mock.scenarios")
+        .joinpath("schema.json")
+        .read_text(encoding="utf-8")
+    )
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+@functools.cache
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(scenario_schema())
+
+
+def check_schema(source: Source) -> None:
+    if source.data is None:
+        raise ScenarioError(source.file, "", "the file holds no scenario (empty document)", 1)
+    errors = [_most_specific(error) for error in _validator().iter_errors(source.data)]
+    if errors:
+        # Report the problem that comes first in the file: it is the one a reader meets first.
+        first = min(errors, key=lambda error: (source.index.line(_place(error)) or 0, _key(error)))
+        raise source.error(_place(first), _reason(first))
+
+
+def _most_specific(error: ValidationError) -> ValidationError:
+    """For anyOf-style failures, the branch error that explains most (jsonschema's heuristic)."""
+    while error.context:
+        chosen = best_match(error.context)
+        if chosen is None:
+            break
+        error = chosen
+    return error
+
+
+def _place(error: ValidationError) -> DocPath:
+    path: DocPath = tuple(error.absolute_path)
+    # Point at the offending key itself, not at the mapping that holds it.
+    if error.validator == "additionalProperties":
+        extra = _unexpected_keys(error)
+        return (*path, extra[0]) if extra else path
+    if _about_a_key(error):
+        return (*path, str(error.instance))
+    return path
+
+
+def _reason(error: ValidationError) -> str:
+    if error.validator == "additionalProperties":
+        extra = _unexpected_keys(error)
+        if extra:
+            keys = ", ".join(sorted(_schema_properties(error)))
+            return f"unknown key {extra[0]!r}; allowed keys: {keys}"
+    if _about_a_key(error) and error.validator == "enum":
+        schema = error.schema if isinstance(error.schema, dict) else {}
+        names = ", ".join(str(name) for name in schema.get("enum", ()))
+        return f"unknown field {error.instance!r}; allowed: {names}"
+    if error.validator == "pattern" and isinstance(error.instance, str):
+        schema = error.schema if isinstance(error.schema, dict) else {}
+        expected = schema.get("description") or f"text matching {error.validator_value!r}"
+        return f"{error.instance!r} is not in the expected form. {expected}"
+    if isinstance(error.instance, bool) and error.validator in ("enum", "type", "pattern"):
+        return f"{error.message} (YAML reads bare yes/no/on/off/NO as booleans: quote the value)"
+    return error.message
+
+
+def _about_a_key(error: ValidationError) -> bool:
+    """propertyNames errors carry the key as their instance and the mapping as their path."""
+    return "propertyNames" in error.absolute_schema_path
+
+
+def _unexpected_keys(error: ValidationError) -> list[str]:
+    known = _schema_properties(error)
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    return [str(key) for key in instance if key not in known]
+
+
+def _schema_properties(error: ValidationError) -> set[str]:
+    schema = error.schema
+    return set(schema.get("properties", {})) if isinstance(schema, dict) else set()
+
+
+def _key(error: ValidationError) -> str:
+    return ".".join(str(part) for part in _place(error))

@@ -1,0 +1,116 @@
+"""Read scenario YAML once, keeping where every value came from.
+
+The document is composed into a node tree (which carries line marks) and then constructed
+with the safe constructor, so later stages can name a YAML line for any JSON-like path.
+PyYAML silently keeps the last of two equal mapping keys; a scenario must not, so the
+tree is checked for duplicates before construction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .errors import ScenarioError
+
+DocPath = tuple[str | int, ...]
+
+
+def format_path(path: DocPath) -> str:
+    """`("companies", 0, "jobs", 1, "status")` -> `companies[0].jobs[1].status`."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class LineIndex:
+    """1-based YAML line of each path: a mapping member's key line, a sequence item's line."""
+
+    lines: dict[DocPath, int] = field(default_factory=dict)
+
+    def line(self, path: DocPath) -> int | None:
+        # A path inside a value the YAML spells inline (or a default) falls back to its parent.
+        for cut in range(len(path), -1, -1):
+            found = self.lines.get(path[:cut])
+            if found is not None:
+                return found
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    file: str
+    data: Any
+    index: LineIndex
+
+    def error(self, path: DocPath, reason: str) -> ScenarioError:
+        return ScenarioError(self.file, format_path(path), reason, self.index.line(path))
+
+
+def parse(text: str, file: str) -> Source:
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        index = LineIndex()
+        if node is not None:
+            _index(node, (), index.lines, file)
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as error:
+        raise _syntax_error(error, file) from None
+    except yaml.YAMLError as error:
+        raise ScenarioError(file, "", f"invalid YAML: {error}") from None
+    finally:
+        loader.dispose()
+    return Source(file, data, index)
+
+
+def _syntax_error(error: yaml.MarkedYAMLError, file: str) -> ScenarioError:
+    mark = error.problem_mark or error.context_mark
+    problem = error.problem or error.context or "unreadable document"
+    where = f", column {mark.column + 1}" if mark is not None else ""
+    line = mark.line + 1 if mark is not None else None
+    return ScenarioError(file, "", f"invalid YAML: {problem}{where}", line)
+
+
+def _index(
+    node: yaml.Node,
+    path: DocPath,
+    lines: dict[DocPath, int],
+    file: str,
+    ancestors: frozenset[int] = frozenset(),
+) -> None:
+    lines.setdefault(path, node.start_mark.line + 1)
+    if id(node) in ancestors:
+        # A recursive alias (`&a [*a]`): the schema rejects the data; just don't loop forever.
+        return
+    inside = ancestors | {id(node)}
+    for child_path, key_line, child in _children(node, path, file):
+        lines[child_path] = key_line
+        _index(child, child_path, lines, file, inside)
+
+
+def _children(
+    node: yaml.Node, path: DocPath, file: str
+) -> Iterator[tuple[DocPath, int, yaml.Node]]:
+    if isinstance(node, yaml.SequenceNode):
+        for position, item in enumerate(node.value):
+            yield (*path, position), item.start_mark.line + 1, item
+    elif isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                raise ScenarioError(
+                    file,
+                    format_path((*path, key)),
+                    f"duplicate key {key!r} (first given on line {seen[key]})",
+                    line,
+                )
+            seen[key] = line
+            yield (*path, key), line, value_node
