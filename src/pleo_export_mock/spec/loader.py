@@ -1,0 +1,91 @@
+"""Read the spec file and index its operations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import SpecError
+from ..resources import data_path
+from .model import Operation, Parameter, Spec
+from .schemas import resolve, to_json_schema
+
+HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+JSON_MEDIA_TYPES = ("application/json", "application/json;charset=UTF-8")
+
+
+def default_spec_path() -> Path:
+    return data_path("openapi", "export-api.yaml")
+
+
+def load_spec(path: Path | str | None = None) -> Spec:
+    source = Path(path) if path is not None else default_spec_path()
+    try:
+        document = yaml.safe_load(source.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise SpecError(f"{source}: cannot read the spec: {exc}") from exc
+    if not isinstance(document, dict) or "paths" not in document:
+        raise SpecError(f"{source}: not an OpenAPI document (no 'paths')")
+    return Spec(document=document, operations=_operations(document))
+
+
+def _operations(document: dict[str, Any]) -> dict[str, Operation]:
+    operations: dict[str, Operation] = {}
+    for path, item in document["paths"].items():
+        shared = item.get("parameters", [])
+        for method in HTTP_METHODS:
+            if method in item:
+                operation = _operation(document, path, method, item[method], shared)
+                if operation.operation_id in operations:
+                    raise SpecError(f"duplicate operationId {operation.operation_id}")
+                operations[operation.operation_id] = operation
+    return operations
+
+
+def _operation(
+    document: dict[str, Any], path: str, method: str, raw: dict[str, Any], shared: list[Any]
+) -> Operation:
+    resolved = resolve(raw, document)
+    operation_id = resolved.get("operationId")
+    if not operation_id:
+        raise SpecError(f"{method.upper()} {path} has no operationId")
+    parameters = [_parameter(p) for p in resolve(shared, document) + resolved.get("parameters", [])]
+    body = resolved.get("requestBody") or {}
+    return Operation(
+        operation_id=operation_id,
+        method=method.upper(),
+        path=path,
+        parameters=tuple(parameters),
+        body_schema=_json_body_schema(body.get("content", {})),
+        body_required=bool(body.get("required")),
+        responses={
+            str(status): _json_body_schema(response.get("content", {}))
+            for status, response in resolved.get("responses", {}).items()
+        },
+        scopes=tuple(resolved.get("x-required-scopes", ())),
+        deprecated=bool(resolved.get("deprecated")),
+        extensions={k: v for k, v in resolved.items() if k.startswith("x-")},
+    )
+
+
+def _parameter(raw: dict[str, Any]) -> Parameter:
+    location = raw["in"]
+    style = raw.get("style", "simple" if location in ("path", "header") else "form")
+    if style not in ("form", "simple"):
+        raise SpecError(f"parameter {raw['name']}: style {style!r} is not supported")
+    return Parameter(
+        name=raw["name"],
+        location=location,
+        required=bool(raw.get("required")) or location == "path",
+        schema=to_json_schema(raw.get("schema", {})),
+        explode=bool(raw.get("explode", style == "form")),
+    )
+
+
+def _json_body_schema(content: dict[str, Any]) -> dict[str, Any] | None:
+    for media_type in JSON_MEDIA_TYPES:
+        if media_type in content:
+            return to_json_schema(content[media_type].get("schema", {}))
+    return None
