@@ -1,0 +1,159 @@
+"""The WSGI application: route -> authenticate -> validate -> handle -> serialize -> validate."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from werkzeug.exceptions import MethodNotAllowed, NotFound, RequestEntityTooLarge
+from werkzeug.wrappers import Request, Response
+
+from ..domain.errors import DomainError
+from ..errors import SpecError
+from ..spec import Spec, load_spec
+from ..spec.routing import build_url_map
+from ..validation import RequestInvalid, RequestValidator, ResponseValidator, Violation
+from . import errors
+from .auth import Authenticator, require_scopes
+from .handlers import HANDLERS, Call, Handler, Reply
+from .settings import HttpSettings
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
+
+    from ..sandbox import Sandbox
+
+log = logging.getLogger("pleo_export_mock.http")
+JSON_TYPE = "application/json;charset=UTF-8"
+
+
+class ResponseContractError(AssertionError):
+    """The sandbox answered something its own spec does not allow: a bug in the sandbox."""
+
+
+@dataclass
+class Exchange:
+    """One request and its answer, as observers (the journal) see it."""
+
+    request: Request
+    operation_id: str | None
+    status: int
+    body: Any
+    violations: list[Violation] = field(default_factory=list)
+
+
+Observer = Callable[[Exchange], None]
+
+
+class SandboxApp:
+    def __init__(
+        self,
+        sandbox: Sandbox,
+        spec: Spec | None = None,
+        settings: HttpSettings | None = None,
+        handlers: dict[str, Handler] | None = None,
+        extra_routes: Callable[[Request], Response | None] | None = None,
+    ) -> None:
+        self.sandbox = sandbox
+        self.spec = spec or load_spec()
+        self.settings = settings or HttpSettings()
+        self.handlers = handlers or HANDLERS
+        missing = sorted(set(self.spec.operations) - set(self.handlers))
+        if missing:
+            raise SpecError(f"operations without a handler: {', '.join(missing)}")
+        self.url_map = build_url_map(self.spec.operations.values())
+        self.request_validators = {i: RequestValidator(o) for i, o in self.spec.operations.items()}
+        self.response_validators = {
+            i: ResponseValidator(o) for i, o in self.spec.operations.items()
+        }
+        self.extra_routes = extra_routes
+        self.observers: list[Observer] = []
+        self._authenticators: dict[int, Authenticator] = {}
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        request = Request(environ)
+        request.max_content_length = self.settings.max_body_bytes
+        response = self.dispatch(request)
+        return response(environ, start_response)
+
+    def dispatch(self, request: Request) -> Response:
+        if self.extra_routes is not None:
+            extra = self.extra_routes(request)
+            if extra is not None:
+                return extra
+        operation_id: str | None = None
+        headers: dict[str, str] = {}
+        try:
+            operation_id, path_args = self._route(request)
+            reply = self._handle(request, operation_id, path_args)
+        except errors.ApiError as refusal:
+            reply, headers = Reply(refusal.status, refusal.body()), refusal.headers
+        violations = self._check_response(operation_id, reply)
+        for observer in self.observers:
+            observer(Exchange(request, operation_id, reply.status, reply.body, violations))
+        return _json_response(reply, headers)
+
+    def _route(self, request: Request) -> tuple[str, Mapping[str, Any]]:
+        adapter = self.url_map.bind_to_environ(request.environ)
+        try:
+            operation_id, path_args = adapter.match()
+        except NotFound:
+            raise errors.not_found(request.path) from None
+        except MethodNotAllowed as exc:
+            allowed = list(exc.valid_methods or [])
+            raise errors.method_not_allowed(request.method, request.path, allowed) from None
+        return str(operation_id), path_args
+
+    def _handle(self, request: Request, operation_id: str, path_args: Mapping[str, Any]) -> Reply:
+        operation = self.spec.operations[operation_id]
+        state = self.sandbox.state
+        credential = self._authenticator(state).authenticate(request.headers.get("Authorization"))
+        require_scopes(credential, operation.scopes, operation_id)
+        try:
+            raw_body = request.get_data(cache=True)
+            parsed = self.request_validators[operation_id].parse(
+                path_args, request.args, request.headers, request.content_type, raw_body
+            )
+        except RequestEntityTooLarge:
+            raise errors.payload_too_large(self.settings.max_body_bytes) from None
+        except RequestInvalid as invalid:
+            raise errors.from_invalid_request(invalid) from None
+        call = Call(state.store, credential, operation, parsed.params, parsed.body, self.settings)
+        try:
+            return self.handlers[operation_id](call)
+        except DomainError as refusal:
+            raise errors.from_domain(refusal) from None
+
+    def _authenticator(self, state: Any) -> Authenticator:
+        # One per loaded scenario; a reset swaps the state object, so the key changes with it.
+        key = id(state)
+        authenticator = self._authenticators.get(key)
+        if authenticator is None:
+            authenticator = Authenticator(
+                state.credentials, accept_raw_api_key=self.settings.accept_raw_api_key
+            )
+            self._authenticators = {key: authenticator}
+        return authenticator
+
+    def _check_response(self, operation_id: str | None, reply: Reply) -> list[Violation]:
+        if operation_id is None:
+            return []
+        violations = self.response_validators[operation_id].validate(reply.status, reply.body)
+        if violations:
+            report = f"{operation_id} answered {reply.status} against the spec: " + "; ".join(
+                map(str, violations)
+            )
+            if self.settings.response_violations == "raise":
+                raise ResponseContractError(report)
+            log.error(report)
+        return violations
+
+
+def _json_response(reply: Reply, headers: dict[str, str]) -> Response:
+    if reply.body is None:
+        return Response(status=reply.status, headers=headers)
+    payload = json.dumps(reply.body, separators=(",", ":"), ensure_ascii=False)
+    return Response(payload, status=reply.status, headers=headers, content_type=JSON_TYPE)

@@ -1,0 +1,168 @@
+"""The /_mock control plane: Pleo's side of the sandbox over HTTP (openapi/control-plane.yaml)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.wrappers import Request, Response
+
+from ..domain.clock import format_timestamp
+from ..domain.errors import DomainError
+from ..errors import ToolError
+from ..spec import Spec, load_spec
+from ..spec.loader import default_spec_path
+from ..spec.routing import build_url_map
+from ..validation import RequestInvalid, RequestValidator, ResponseValidator
+from . import errors, serialize, state_view
+from .app import JSON_TYPE, ResponseContractError
+
+if TYPE_CHECKING:
+    from ..sandbox import Sandbox
+
+PREFIX = "/_mock"
+YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml")
+
+
+@dataclass(frozen=True, slots=True)
+class ControlCall:
+    sandbox: Sandbox
+    params: dict[str, Any]
+    body: Any
+    request: Request
+
+
+ControlHandler = Callable[[ControlCall], tuple[int, Any]]
+
+
+def reset(call: ControlCall) -> tuple[int, Any]:
+    call.sandbox.reset()
+    return 200, state_view.summary(call.sandbox)
+
+
+def get_scenario(call: ControlCall) -> tuple[int, Any]:
+    return 200, state_view.summary(call.sandbox)
+
+
+def load_scenario(call: ControlCall) -> tuple[int, Any]:
+    if isinstance(call.body, str):
+        call.sandbox.load_scenario_text(call.body)
+    else:
+        call.sandbox.load_scenario(call.body["name"], seed=call.body.get("seed"))
+    return 200, state_view.summary(call.sandbox)
+
+
+def create_entries(call: ControlCall) -> tuple[int, Any]:
+    body = call.body or {}
+    ids = call.sandbox.add_entries(
+        call.params["company"], body.get("count", 1), body.get("overrides") or {}
+    )
+    return 201, {"data": ids}
+
+
+def press_export(call: ControlCall) -> tuple[int, Any]:
+    body = call.body or {}
+    job = call.sandbox.press_export(
+        call.params["company"],
+        body.get("accountingEntryIds"),
+        vendor_based_bookkeeping=body.get("vendorBasedBookkeeping", False),
+        is_interactive=body.get("isInteractive", True),
+    )
+    return 201, {"data": serialize.job_v3(job, call.sandbox.now())}
+
+
+def get_clock(call: ControlCall) -> tuple[int, Any]:
+    return 200, {"now": format_timestamp(call.sandbox.now())}
+
+
+def advance_clock(call: ControlCall) -> tuple[int, Any]:
+    return 200, {"now": format_timestamp(call.sandbox.advance_clock(call.body["seconds"]))}
+
+
+def get_state(call: ControlCall) -> tuple[int, Any]:
+    return 200, state_view.state(call.sandbox)
+
+
+def get_job_state(call: ControlCall) -> tuple[int, Any]:
+    return 200, state_view.job_with_items(call.sandbox, call.params["jobId"])
+
+
+CONTROL_HANDLERS: dict[str, ControlHandler] = {
+    "reset": reset,
+    "getScenario": get_scenario,
+    "loadScenario": load_scenario,
+    "createEntries": create_entries,
+    "pressExport": press_export,
+    "getClock": get_clock,
+    "advanceClock": advance_clock,
+    "getState": get_state,
+    "getJobState": get_job_state,
+}
+
+
+class ControlPlane:
+    """Serves /_mock/*, plus the two specs at /openapi.json and /_mock/openapi.json."""
+
+    def __init__(self, sandbox: Sandbox, api_spec: Spec) -> None:
+        self.sandbox = sandbox
+        self.spec = load_spec(default_spec_path().with_name("control-plane.yaml"))
+        self.api_spec = api_spec
+        self.url_map = build_url_map(self.spec.operations.values())
+        self.requests = {i: RequestValidator(o) for i, o in self.spec.operations.items()}
+        self.responses = {i: ResponseValidator(o) for i, o in self.spec.operations.items()}
+
+    def __call__(self, request: Request) -> Response | None:
+        path = request.path
+        if path in ("/openapi.json", f"{PREFIX}/openapi.json"):
+            document = self.api_spec.document if path == "/openapi.json" else self.spec.document
+            return _json(200, document)
+        if not path.startswith(PREFIX):
+            return None
+        try:
+            status, body = self._dispatch(request)
+        except errors.ApiError as refusal:
+            return _json(refusal.status, refusal.body(), refusal.headers)
+        return _json(status, body)
+
+    def _dispatch(self, request: Request) -> tuple[int, Any]:
+        adapter = self.url_map.bind_to_environ(request.environ)
+        try:
+            operation_id, path_args = adapter.match()
+        except NotFound:
+            raise errors.not_found(request.path) from None
+        except MethodNotAllowed as exc:
+            allowed = list(exc.valid_methods or [])
+            raise errors.method_not_allowed(request.method, request.path, allowed) from None
+        call = self._call(request, operation_id, path_args)
+        try:
+            status, body = CONTROL_HANDLERS[operation_id](call)
+        except DomainError as refusal:
+            raise errors.from_domain(refusal) from None
+        except ToolError as problem:  # a broken scenario, an unknown scenario name
+            raise errors.ApiError(400, "INVALID_SCENARIO", str(problem)) from None
+        violations = self.responses[operation_id].validate(status, body)
+        if violations:
+            raise ResponseContractError(f"{operation_id}: " + "; ".join(map(str, violations)))
+        return status, body
+
+    def _call(
+        self, request: Request, operation_id: str, path_args: Mapping[str, Any]
+    ) -> ControlCall:
+        raw = request.get_data(cache=True)
+        if operation_id == "loadScenario" and request.mimetype in YAML_TYPES:
+            return ControlCall(self.sandbox, {}, raw.decode("utf-8", "replace"), request)
+        try:
+            parsed = self.requests[operation_id].parse(
+                path_args, request.args, request.headers, request.content_type, raw
+            )
+        except RequestInvalid as invalid:
+            raise errors.from_invalid_request(invalid) from None
+        return ControlCall(self.sandbox, parsed.params, parsed.body, request)
+
+
+def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
+    payload = json.dumps(body, separators=(",", ":"), ensure_ascii=False)
+    return Response(payload, status=status, headers=headers, content_type=JSON_TYPE)

@@ -1,0 +1,82 @@
+"""The one place where refusals become HTTP: status codes and Pleo's {type, message} bodies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..domain import errors as domain
+from ..validation import RequestInvalid
+
+
+@dataclass
+class ApiError(Exception):
+    status: int
+    type: str
+    message: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def body(self) -> dict[str, str]:
+        return {"type": self.type, "message": self.message}
+
+
+# Domain refusal -> (status, Pleo error type). Codes Pleo documents are used as documented;
+# the others are ours and listed in docs/decisions.md.
+_DOMAIN_ERRORS: dict[type[domain.DomainError], tuple[int, str]] = {
+    domain.JobNotFound: (404, "EXPORT_NOT_FOUND"),
+    domain.EntryNotFound: (404, "EXPORT_ENTRY_NOT_FOUND"),
+    domain.CompanyNotFound: (404, "COMPANY_NOT_FOUND"),
+    domain.InvalidStatusChange: (422, "INVALID_EXPORT_JOB_STATUS_CHANGE"),
+    domain.JobFinished: (422, "EXPORT_JOB_STATUS_UNPROCESSABLE"),
+    domain.JobNotStarted: (422, "EXPORT_JOB_STATUS_UNPROCESSABLE"),
+    domain.TooManyItems: (413, "EXPORT_JOB_ITEMS_UPDATE_LIMIT"),
+    domain.ExportAlreadyInProgress: (409, "EXPORT_ALREADY_IN_PROGRESS"),
+    domain.MissingContraAccounts: (400, "MISSING_CONTRA_ACCOUNTS"),
+    domain.UnknownEntries: (400, "ACCOUNTING_ENTRY_DOES_NOT_EXIST"),
+    domain.EntriesNotExportable: (400, "ACCOUNTING_ENTRY_NOT_EXPORTABLE"),
+    domain.EmptyExport: (400, "INVALID_REQUEST"),
+    domain.InvalidPage: (400, "INVALID_PAGINATION"),
+}
+
+
+def from_domain(error: domain.DomainError) -> ApiError:
+    for kind in type(error).__mro__:
+        if kind in _DOMAIN_ERRORS:
+            status, code = _DOMAIN_ERRORS[kind]
+            return ApiError(status, code, error.message)
+    return ApiError(400, "INVALID_REQUEST", error.message)
+
+
+def from_invalid_request(error: RequestInvalid) -> ApiError:
+    code = "UNSUPPORTED_MEDIA_TYPE" if error.status == 415 else "INVALID_REQUEST"
+    return ApiError(error.status, code, "; ".join(map(str, error.violations)))
+
+
+def not_found(path: str) -> ApiError:
+    return ApiError(404, "NOT_FOUND", f"No resource at {path}.")
+
+
+def method_not_allowed(method: str, path: str, allowed: list[str]) -> ApiError:
+    allow = ", ".join(sorted(allowed))
+    return ApiError(
+        405,
+        "METHOD_NOT_ALLOWED",
+        f"{method} is not allowed on {path}; use {allow}.",
+        {"Allow": allow},
+    )
+
+
+def payload_too_large(limit: int) -> ApiError:
+    return ApiError(413, "PAYLOAD_TOO_LARGE", f"The request body is larger than {limit} bytes.")
+
+
+def unauthorized(message: str) -> ApiError:
+    challenge = 'Bearer realm="pleo-export-mock", Basic realm="pleo-export-mock"'
+    return ApiError(401, "UNAUTHORIZED", message, {"WWW-Authenticate": challenge})
+
+
+def forbidden(message: str) -> ApiError:
+    return ApiError(403, "FORBIDDEN", message)
+
+
+def internal(message: str) -> ApiError:
+    return ApiError(500, "INTERNAL_ERROR", message)

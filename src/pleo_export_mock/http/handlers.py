@@ -1,0 +1,202 @@
+"""One small function per v3 operation: read the call, ask the store, shape the answer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from ..domain.credentials import Credential
+from ..domain.item_updates import ItemUpdate
+from ..domain.models import ItemStatus, JobEvent, JobStatus
+from ..domain.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageRequest
+from ..domain.store import Store
+from ..spec.model import Operation
+from . import serialize
+from .auth import company_scope
+from .errors import ApiError
+from .settings import HttpSettings
+
+PAGE_PARAMS = ("before", "after", "offset", "limit", "sorting_keys", "sorting_order")
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    store: Store
+    credential: Credential
+    operation: Operation
+    params: dict[str, Any]
+    body: Any
+    settings: HttpSettings
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    status: int
+    body: Any = None
+
+
+Handler = Callable[[Call], Reply]
+
+
+def list_jobs(call: Call) -> Reply:
+    scope = company_scope(call.credential, call.params.get("company_id"), required=True)
+    statuses = [JobStatus(value) for value in call.params.get("statuses", [])]
+    request = page_request(call)
+    page = call.store.list_jobs(scope, statuses, request)
+    now = call.store.now()
+    data = [serialize.job_v3(job, now) for job in page.rows]
+    return Reply(200, serialize.paginated(data, page, request, filters(call)))
+
+
+def create_job(call: Call) -> Reply:
+    body = call.body
+    company_id = body["companyId"]
+    company_scope(call.credential, company_id, required=True)
+    options = body.get("options") or {}
+    interactive = body.get("isInteractive")
+    job = call.store.create_job(
+        company_id,
+        body["accountingEntryIds"],
+        created_by=body.get("employeeId"),
+        is_interactive=True if interactive is None else interactive,
+        vendor_based_bookkeeping=bool(options.get("vendorBasedBookkeeping")),
+    )
+    return Reply(201, {"data": serialize.job_v3(job, call.store.now())})
+
+
+def get_job(call: Call) -> Reply:
+    job = call.store.get_job(call.credential.company_ids, call.params["jobId"])
+    return Reply(200, {"data": serialize.job_v3(job, call.store.now())})
+
+
+def list_job_items(call: Call) -> Reply:
+    status = call.params.get("status")
+    request = page_request(call)
+    page = call.store.list_job_items(
+        call.credential.company_ids,
+        call.params["jobId"],
+        None if status is None else ItemStatus(status),
+        request,
+    )
+    data = [serialize.job_item_v3(item) for item in page.rows]
+    return Reply(200, serialize.paginated(data, page, request, filters(call)))
+
+
+def update_job_items(call: Call) -> Reply:
+    updates = [_item_update(raw) for raw in call.body]
+    result = call.store.update_items(call.credential.company_ids, call.params["jobId"], updates)
+    return Reply(
+        200,
+        {
+            "data": [serialize.job_item_v3(item) for item in result.updated],
+            "errors": [serialize.update_error_v3(error) for error in result.errors],
+        },
+    )
+
+
+def create_event(call: Call) -> Reply:
+    body = call.body
+    call.store.apply_event(
+        call.credential.company_ids,
+        body["jobId"],
+        JobEvent(body["event"]),
+        failure_reason=body.get("failureReason"),
+        failure_reason_type=body.get("failureReasonType"),
+    )
+    return Reply(202)
+
+
+def list_export_items(call: Call) -> Reply:
+    request = page_request(call)
+    page = call.store.export_items(call.credential.company_ids, call.params.get("job_id"), request)
+    data = [serialize.export_item_v3(row) for row in page.rows]
+    return Reply(200, serialize.paginated(data, page, request, filters(call)))
+
+
+def find_job_item(call: Call) -> Reply:
+    scope = company_scope(call.credential, call.params.get("company_id"), required=True)
+    entry_id = call.params.get("accounting_entry_id")
+    if entry_id is None:
+        raise ApiError(400, "INVALID_REQUEST", "query parameter 'accounting_entry_id': is required")
+    item = call.store.find_job_item(scope, entry_id)
+    return Reply(200, {"data": serialize.job_item_v3(item)})
+
+
+def search_job_items(call: Call) -> Reply:
+    scope = company_scope(call.credential, call.params.get("company_id"), required=True)
+    status = call.body.get("status")
+    request = page_request(call)
+    page = call.store.search_job_items(
+        scope,
+        call.body["accountingEntryIds"],
+        None if status is None else ItemStatus(status),
+        request,
+    )
+    data = [serialize.job_item_v3(item) for item in page.rows]
+    return Reply(200, serialize.paginated(data, page, request, filters(call)))
+
+
+HANDLERS: dict[str, Handler] = {
+    "getExportJobsListV3": list_jobs,
+    "createExportJobV3": create_job,
+    "getExportJobByIdV3": get_job,
+    "getExportJobItemsV3": list_job_items,
+    "updateExportJobItemsV3": update_job_items,
+    "createExportJobEventV3": create_event,
+    "getExportItemsV3": list_export_items,
+    "getExportJobItemByAccountingEntryIdV3": find_job_item,
+    "searchExportJobItemsV3": search_job_items,
+}
+
+
+def page_request(call: Call) -> PageRequest:
+    params = call.params
+    limit = params.get("limit", DEFAULT_LIMIT)
+    if limit > MAX_LIMIT:
+        if not call.settings.clamp_limit:
+            raise ApiError(
+                400,
+                "INVALID_PAGINATION",
+                f"query parameter 'limit': {limit} is above the maximum of {MAX_LIMIT}",
+            )
+        limit = MAX_LIMIT
+    return PageRequest(
+        before=params.get("before"),
+        after=params.get("after"),
+        offset=params.get("offset"),
+        limit=limit,
+        sorting_keys=tuple(params.get("sorting_keys", ())),
+        sorting_order=tuple(params.get("sorting_order", ())),
+    )
+
+
+def filters(call: Call) -> dict[str, list[str]]:
+    """The non-pagination query parameters, echoed in currentRequestPagination.parameters."""
+    echoed: dict[str, list[str]] = {}
+    for parameter in call.operation.parameters:
+        value = call.params.get(parameter.name)
+        if parameter.location != "query" or parameter.name in PAGE_PARAMS or value is None:
+            continue
+        echoed[parameter.name] = (
+            [str(v) for v in value] if isinstance(value, list) else [str(value)]
+        )
+    return echoed
+
+
+def _item_update(raw: dict[str, Any]) -> ItemUpdate:
+    exported_at = raw.get("exportedAt")
+    return ItemUpdate(
+        accounting_entry_id=raw["accountingEntryId"],
+        status=ItemStatus(raw["status"]),
+        exported_at=None if exported_at is None else _parse_time(exported_at),
+        external_id=raw.get("externalId"),
+        external_url=raw.get("externalUrl"),
+        failure_reason=raw.get("failureReason"),
+        failure_reason_type=raw.get("failureReasonType"),
+    )
+
+
+def _parse_time(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("z", "Z"))

@@ -1,0 +1,17 @@
+"""HTTP-side switches. Strict defaults; each lenient reading is named (docs/decisions.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+
+@dataclass(frozen=True, slots=True)
+class HttpSettings:
+    # `limit` above the maximum: 400 (strict) or served at the maximum.
+    clamp_limit: bool = False
+    # `Authorization: Basic <key>` without base64 and colon, as one Pleo page shows it.
+    accept_raw_api_key: bool = False
+    max_body_bytes: int = 1024 * 1024
+    # A response that breaks our own spec is a sandbox bug: raise (tests) or log (serve).
+    response_violations: Literal["raise", "log"] = "raise"

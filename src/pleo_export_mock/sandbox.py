@@ -1,0 +1,151 @@
+"""The Python API of one sandbox: the state the HTTP app serves, and Pleo's side of it.
+
+Everything the /_mock control plane can do goes through here, so pytest users and HTTP
+users have the same powers.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, Literal
+
+from .domain.clock import Clock, FrozenClock, RunningClock
+from .domain.models import EntryState, ExportJob
+from .domain.policy import Policy
+from .domain.store import Store
+from .scenarios.loader import load_scenario_text, resolve
+from .scenarios.model import EntrySpec, Scenario
+from .scenarios.seed import SeededSandbox, build_store
+
+DEFAULT_SCENARIO = "pending"
+# A frozen clock starts here unless told otherwise, so runs repeat byte for byte.
+DEFAULT_START = datetime(2026, 1, 15, 9, 0, 0, tzinfo=UTC)
+ClockMode = Literal["frozen", "running"]
+
+
+@dataclass(frozen=True, slots=True)
+class SandboxConfig:
+    seed: int | None = None  # None: the scenario's own seed
+    clock: ClockMode = "frozen"
+    start: datetime | None = None  # None: DEFAULT_START when frozen, the wall clock when running
+    policy: Policy = field(default_factory=Policy)
+
+
+class Sandbox:
+    def __init__(
+        self,
+        scenario: Scenario | str | Path = DEFAULT_SCENARIO,
+        config: SandboxConfig | None = None,
+    ) -> None:
+        self.config = config or SandboxConfig()
+        self._lock = threading.Lock()
+        self.scenario = _as_scenario(scenario)
+        self.state: SeededSandbox = self._build()
+
+    # -- lifecycle of the whole sandbox ----------------------------------------------------
+
+    def reset(self) -> None:
+        """Back to the loaded scenario's first moment: same seed, same ids, fresh clock."""
+        with self._lock:
+            self.state = self._build()
+
+    def load_scenario(self, scenario: Scenario | str | Path, seed: int | None = None) -> None:
+        """Replace the state with a scenario given by name, file path or Scenario object."""
+        loaded = _as_scenario(scenario)
+        with self._lock:
+            self.scenario = loaded
+            if seed is not None:
+                self.config = _with_seed(self.config, seed)
+            self.state = self._build()
+
+    def load_scenario_text(self, text: str, source: str = "<request body>") -> None:
+        self.load_scenario(load_scenario_text(text, source=source))
+
+    @property
+    def store(self) -> Store:
+        return self.state.store
+
+    @property
+    def seed(self) -> int:
+        return self.config.seed if self.config.seed is not None else self.scenario.seed
+
+    # -- Pleo's side -------------------------------------------------------------------------
+
+    def company_id(self, ref: str) -> str:
+        """A company's id from its id or its key in the scenario."""
+        return self.state.company_ids.get(ref, ref)
+
+    def press_export(
+        self,
+        company: str,
+        entry_ids: list[str] | None = None,
+        *,
+        vendor_based_bookkeeping: bool = False,
+        is_interactive: bool = True,
+        created_by: str | None = None,
+    ) -> ExportJob:
+        """What a Pleo user does: put queued entries (all by default) in a new pending job."""
+        company_id = self.company_id(company)
+        store = self.state.store
+        chosen = store.queued_entry_ids(company_id) if entry_ids is None else entry_ids
+        return store.create_job(
+            company_id,
+            chosen,
+            created_by=created_by,
+            is_interactive=is_interactive,
+            vendor_based_bookkeeping=vendor_based_bookkeeping,
+        )
+
+    def add_entries(
+        self, company: str, count: int = 1, overrides: dict[str, Any] | None = None
+    ) -> list[str]:
+        """New accounting entries in a company's export queue: generated, then `overrides` merged."""
+        company_id = self.company_id(company)
+        store = self.state.store
+        store.company(company_id)  # an unknown company is refused before anything is made
+        generator = self.state.generators[company_id]
+        spec = EntrySpec(key="added", at=(), overrides=overrides or {})
+        ids = []
+        for _ in range(count):
+            self._added += 1
+            rng = store.ids.fork(f"added:{company_id}:{self._added}")
+            payload = generator.payload(rng, spec, before=store.now(), vendor_based=True)
+            ids.append(store.add_entry(company_id, payload).id)
+        return ids
+
+    def advance_clock(self, seconds: float) -> datetime:
+        return self.state.store.advance(timedelta(seconds=seconds))
+
+    def now(self) -> datetime:
+        return self.state.store.now()
+
+    def queue(self, company: str) -> list[str]:
+        return [e.id for e in self.state.store.entries(self.company_id(company), EntryState.QUEUED)]
+
+    def exported(self, company: str) -> list[str]:
+        entries = self.state.store.entries(self.company_id(company), EntryState.EXPORTED)
+        return [e.id for e in entries]
+
+    # -- internals -----------------------------------------------------------------------------
+
+    def _build(self) -> SeededSandbox:
+        self._added = 0  # entries added after seeding, numbering their data streams
+        return build_store(
+            self.scenario, seed=self.seed, clock=self._clock(), policy=self.config.policy
+        )
+
+    def _clock(self) -> Clock:
+        if self.config.clock == "running":
+            return RunningClock(self.config.start or datetime.now(UTC).replace(microsecond=0))
+        return FrozenClock(self.config.start or DEFAULT_START)
+
+
+def _as_scenario(scenario: Scenario | str | Path) -> Scenario:
+    return scenario if isinstance(scenario, Scenario) else resolve(str(scenario))
+
+
+def _with_seed(config: SandboxConfig, seed: int) -> SandboxConfig:
+    return SandboxConfig(seed=seed, clock=config.clock, start=config.start, policy=config.policy)
