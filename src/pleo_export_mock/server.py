@@ -1,0 +1,95 @@
+"""Serving the app on a real socket with waitress: in the foreground (`serve`) or a thread."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterable
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from waitress.server import create_server  # type: ignore[import-untyped]
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+access_log = logging.getLogger("pleo_export_mock.access")
+
+
+class AccessLog:
+    """One line per request: method, path with query, status, milliseconds."""
+
+    def __init__(self, app: WSGIApplication) -> None:
+        self.app = app
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        started = time.perf_counter()
+        seen: dict[str, str] = {}
+
+        def recording_start(status: str, headers: Any, exc_info: Any = None) -> Any:
+            seen["status"] = status.split(" ", 1)[0]
+            return start_response(status, headers, exc_info)
+
+        body = self.app(environ, recording_start)
+        query = environ.get("QUERY_STRING")
+        path = environ.get("PATH_INFO", "") + (f"?{query}" if query else "")
+        elapsed = (time.perf_counter() - started) * 1000
+        access_log.info(
+            "%s %s %s %.1fms", environ["REQUEST_METHOD"], path, seen.get("status", "-"), elapsed
+        )
+        return body
+
+
+class SandboxServer:
+    """A waitress server; `port=0` picks a free port. Use as a context manager in tests."""
+
+    def __init__(
+        self, app: WSGIApplication, host: str = "127.0.0.1", port: int = 0, threads: int = 8
+    ) -> None:
+        # channel_timeout keeps a silent client from holding a thread forever.
+        self._server = create_server(
+            app,
+            host=host,
+            port=port,
+            threads=threads,
+            channel_timeout=30,
+            ident="pleo-export-mock",
+            clear_untrusted_proxy_headers=True,
+        )
+        self.host = host
+        self.port: int = self._server.effective_port
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    def serve_forever(self) -> None:
+        self._server.run()
+
+    def start(self) -> SandboxServer:
+        self._thread = threading.Thread(
+            target=self._server.run, name="pleo-export-mock", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.close()
+        self._server.task_dispatcher.shutdown()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def __enter__(self) -> SandboxServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()

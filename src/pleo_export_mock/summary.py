@@ -1,0 +1,26 @@
+"""What `serve` prints at start: where the sandbox is, who may call it, which companies exist."""
+
+from __future__ import annotations
+
+from .http.state_view import summary
+
+
+def describe_sandbox(sandbox: object, url: str) -> str:
+    info = summary(sandbox)  # type: ignore[arg-type]
+    lines = [
+        f"pleo-export-mock: Pleo Export API v3 sandbox at {url}",
+        f"  scenario   {info['scenario']} (seed {info['seed']}): {info['description']}",
+        f"  time       {info['now']}",
+        f"  spec       {url}/openapi.json    control plane {url}/_mock/",
+    ]
+    for company in info["companies"]:
+        lines.append(f"  company    {company['id']}  {company['key']}  {company['name']}")
+    for credential in info["credentials"]:
+        env = "PLEO_API_KEY" if credential["kind"] == "api_key" else "PLEO_ACCESS_TOKEN"
+        lines.append(
+            f"  credential {env}={credential['secret']}  "
+            f"companies {','.join(credential['companyIds'])}  "
+            f"scopes {' '.join(credential['scopes'])}"
+        )
+    lines.append("Press Ctrl+C to stop.")
+    return "\n".join(lines)
