@@ -1,0 +1,101 @@
+"""The /_mock control plane: Pleo's side of the sandbox over HTTP."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from werkzeug.test import Client
+
+from pleo_export_mock.sandbox import Sandbox
+
+from ..conftest import Api, start
+
+
+def test_scenario_summary_lists_companies_and_credentials(client: Client) -> None:
+    body = client.get("/_mock/scenario").json
+    assert body["scenario"] == "pending"
+    assert body["companies"] and body["credentials"]
+    assert {c["kind"] for c in body["credentials"]} == {"api_key", "bearer"}
+
+
+def test_press_export_after_adding_entries(
+    client: Client, api: Api, pending_job: dict[str, Any]
+) -> None:
+    company = pending_job["companyId"]
+    start(api, pending_job["id"])
+    api("POST", "/v3/export-job-events", json={"event": "completed", "jobId": pending_job["id"]})
+    created = client.post(
+        f"/_mock/companies/{company}/entries",
+        json={"count": 3, "overrides": {"note": "team lunch"}},
+    )
+    assert created.status_code == 201 and len(created.json["data"]) == 3
+    job = client.post(
+        f"/_mock/companies/{company}/export", json={"accountingEntryIds": created.json["data"]}
+    ).json["data"]
+    assert (job["status"], job["numberOfItems"]) == ("pending", 3)
+    items = api("GET", f"/v3/export-items?job_id={job['id']}").json["data"]
+    assert {item["note"] for item in items} == {"team lunch"}
+
+
+def test_press_export_refuses_while_a_job_is_open(
+    client: Client, pending_job: dict[str, Any]
+) -> None:
+    response = client.post(f"/_mock/companies/{pending_job['companyId']}/export", json={})
+    assert (response.status_code, response.json["type"]) == (409, "EXPORT_ALREADY_IN_PROGRESS")
+
+
+def test_advancing_the_clock_expires_jobs(
+    client: Client, api: Api, pending_job: dict[str, Any]
+) -> None:
+    before = client.get("/_mock/clock").json["now"]
+    after = client.post("/_mock/clock/advance", json={"seconds": 3600}).json["now"]
+    assert after > before
+    job = api("GET", f"/v3/export-jobs/{pending_job['id']}").json["data"]
+    assert (job["status"], job["failureReasonType"]) == ("failed", "job_expired")
+    assert client.post("/_mock/clock/advance", json={"seconds": -1}).status_code == 400
+
+
+def test_reset_brings_back_the_first_moment(
+    client: Client, api: Api, pending_job: dict[str, Any]
+) -> None:
+    start(api, pending_job["id"])
+    assert client.post("/_mock/reset").status_code == 200
+    assert api("GET", f"/v3/export-jobs/{pending_job['id']}").json["data"] == pending_job
+
+
+def test_load_scenario_by_name_and_unknown_names(client: Client, sandbox: Sandbox) -> None:
+    loaded = client.post("/_mock/scenario", json={"name": "multi_company", "seed": 9})
+    assert loaded.status_code == 200 and len(loaded.json["companies"]) == 3
+    assert sandbox.seed == 9
+    unknown = client.post("/_mock/scenario", json={"name": "no_such_scenario"})
+    assert unknown.status_code == 400 and "no_such_scenario" in unknown.json["message"]
+
+
+def test_load_scenario_from_a_yaml_body_reports_the_place(client: Client) -> None:
+    broken = client.post(
+        "/_mock/scenario",
+        data="name: x\ndescription: y\nseed: 1\ncompanies: 7\n",
+        headers={"Content-Type": "application/yaml"},
+    )
+    assert broken.status_code == 400
+    assert broken.json["type"] == "INVALID_SCENARIO" and "companies" in broken.json["message"]
+    assert client.get("/_mock/scenario").json["scenario"] == "pending"
+
+
+def test_state_shows_queue_exported_and_jobs(
+    client: Client, api: Api, pending_job: dict[str, Any]
+) -> None:
+    state = client.get("/_mock/state").json
+    company = next(c for c in state["companies"] if c["id"] == pending_job["companyId"])
+    assert pending_job["id"] in [job["id"] for job in company["jobs"]]
+    detail = client.get(f"/_mock/jobs/{pending_job['id']}").json
+    assert len(detail["items"]) == pending_job["numberOfItems"]
+    assert client.get("/_mock/jobs/00000000-0000-4000-8000-000000000000").status_code == 404
+
+
+def test_control_plane_errors_are_pleo_shaped(client: Client) -> None:
+    assert client.post("/_mock/companies/nobody/entries", json={}).json["type"] == (
+        "COMPANY_NOT_FOUND"
+    )
+    assert client.get("/_mock/nothing").status_code == 404
+    assert client.delete("/_mock/reset").headers["Allow"] == "POST"

@@ -1,0 +1,93 @@
+"""The sandbox on a real loopback socket: the threaded server and the `serve` command."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+
+from pleo_export_mock.http import create_app
+from pleo_export_mock.http.state_view import authorization_header
+from pleo_export_mock.sandbox import Sandbox
+from pleo_export_mock.server import SandboxServer
+
+from ..conftest import credential_of
+
+pytestmark = pytest.mark.server
+
+
+def _get(url: str, authorization: str | None = None) -> tuple[int, dict[str, object]]:
+    request = urllib.request.Request(url, headers={"Authorization": authorization or ""})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_threaded_server_answers_and_stops(sandbox: Sandbox) -> None:
+    header = authorization_header(credential_of(sandbox))
+    with SandboxServer(create_app(sandbox)) as server:
+        assert server.url.startswith("http://127.0.0.1:")
+        status, body = _get(f"{server.url}/v3/export-jobs?statuses=pending", header)
+        assert status == 200 and body["data"]
+        assert _get(f"{server.url}/v3/export-jobs")[0] == 401
+
+
+@pytest.fixture
+def serve_process() -> Iterator[subprocess.Popen[str]]:
+    command = [
+        sys.executable,
+        "-m",
+        "pleo_export_mock.cli",
+        "serve",
+        "--port",
+        "0",
+        "--scenario",
+        "pending",
+        "--clock",
+        "frozen",
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    yield process
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def test_serve_prints_url_credentials_and_logs_requests(
+    serve_process: subprocess.Popen[str],
+) -> None:
+    assert serve_process.stdout is not None
+    banner = [serve_process.stdout.readline() for _ in range(4)]
+    url = re.search(r"http://127\.0\.0\.1:\d+", banner[0])
+    assert url, banner
+    lines = []
+    while not (line := serve_process.stdout.readline()).startswith("Press Ctrl+C"):
+        lines.append(line)
+    key = next(re.search(r"PLEO_API_KEY=(\S+)", line) for line in lines if "PLEO_API_KEY" in line)
+    assert key is not None
+    assert any(line.strip().startswith("company") for line in lines)
+    import base64
+
+    header = "Basic " + base64.b64encode(f"{key.group(1)}:".encode()).decode()
+    status, body = _get(f"{url.group(0)}/v3/export-jobs?statuses=pending", header)
+    assert status == 200 and len(body["data"]) == 1  # type: ignore[arg-type]
+    assert serve_process.stdout.readline().startswith("GET /v3/export-jobs?statuses=pending 200")
+
+
+def test_serve_refuses_a_busy_port() -> None:
+    with SandboxServer(create_app(Sandbox())) as busy:
+        result = subprocess.run(
+            [sys.executable, "-m", "pleo_export_mock.cli", "serve", "--port", str(busy.port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{busy.port}" in result.stderr

@@ -1,0 +1,37 @@
+"""The README's examples are part of the product: every ```python block in it must run."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+BLOCKS = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.DOTALL)
+
+
+def test_the_readme_has_examples() -> None:
+    assert BLOCKS
+
+
+@pytest.mark.parametrize("source", BLOCKS, ids=[f"block{i}" for i in range(len(BLOCKS))])
+def test_readme_python_block_runs(source: str) -> None:
+    exec(compile(source, str(README), "exec"), {"__name__": "readme_example"})
+
+
+def test_quick_start_is_what_ci_runs() -> None:
+    ci = (README.parent / ".ci" / "run").read_text(encoding="utf-8")
+    assert "./dev test" in ci and "./dev test" in README.read_text(encoding="utf-8")
+
+
+SCENARIOS = re.findall(r"```yaml\n(name: .*?)```", README.read_text(encoding="utf-8"), re.DOTALL)
+
+
+@pytest.mark.parametrize("text", SCENARIOS, ids=[f"scenario{i}" for i in range(len(SCENARIOS))])
+def test_readme_scenario_example_loads_and_seeds(text: str) -> None:
+    from pleo_export_mock import Sandbox
+    from pleo_export_mock.scenarios.loader import load_scenario_text
+
+    sandbox = Sandbox(load_scenario_text(text, source="README.md"))
+    assert sandbox.state.store.jobs()
