@@ -102,7 +102,7 @@ class Sandbox:
     def add_entries(
         self, company: str, count: int = 1, overrides: dict[str, Any] | None = None
     ) -> list[str]:
-        """New accounting entries in a company's export queue: generated, then `overrides` merged."""
+        """New entries in a company's export queue: generated, then `overrides` merged in."""
         company_id = self.company_id(company)
         store = self.state.store
         store.company(company_id)  # an unknown company is refused before anything is made
