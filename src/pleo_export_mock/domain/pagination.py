@@ -33,7 +33,8 @@ class PageRequest:
     def __post_init__(self) -> None:
         chosen = [name for name in ("before", "after", "offset") if getattr(self, name) is not None]
         if len(chosen) > 1:
-            raise InvalidPage(f"{' and '.join(chosen)} cannot be used together; pick one")
+            names = ", ".join(chosen[:-1]) + f" and {chosen[-1]}"
+            raise InvalidPage(f"{names} cannot be used together; pick one")
         if self.sorting_order and len(self.sorting_order) != len(self.sorting_keys):
             raise InvalidPage(
                 f"sorting_order has {len(self.sorting_order)} values but sorting_keys has "
