@@ -65,7 +65,19 @@ def to_json_schema(schema: dict[str, Any]) -> dict[str, Any]:
             result[key] = value
     if schema.get("nullable"):
         _allow_null(result)
+    if result.get("format") in _INTEGER_RANGES:
+        _bound_integer(result)
     return result
+
+
+# OpenAPI's integer formats, as bounds every JSON Schema validator enforces the same way.
+_INTEGER_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+
+
+def _bound_integer(schema: dict[str, Any]) -> None:
+    low, high = _INTEGER_RANGES[schema.pop("format")]
+    schema["minimum"] = max(schema.get("minimum", low), low)
+    schema["maximum"] = min(schema.get("maximum", high), high)
 
 
 def _allow_null(schema: dict[str, Any]) -> None:

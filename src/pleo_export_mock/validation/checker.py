@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
@@ -33,21 +34,38 @@ def _is_date_time(value: object) -> bool:
     return True
 
 
-@FORMATS.checks("int32")
-def _is_int32(value: object) -> bool:
-    return not isinstance(value, int) or -(2**31) <= value < 2**31
+class CompiledSchema:
+    """One schema, compiled twice: jsonschema_rs answers "valid?" fast; jsonschema explains why not.
+
+    Most instances are valid, so the Rust validator keeps the hot path cheap (response
+    validation of a 100-row page drops from milliseconds to microseconds), while every message a
+    user sees still comes from jsonschema with our own format checkers.
+    """
+
+    def __init__(self, schema: dict[str, Any]) -> None:
+        self.reference = Draft202012Validator(schema, format_checker=FORMATS)
+        self.fast = jsonschema_rs.Draft202012Validator(
+            schema,
+            validate_formats=True,
+            ignore_unknown_formats=True,
+            formats={name: _conforms(name) for name in FORMATS.checkers},
+        )
+
+    def iter_errors(self, instance: Any) -> Iterator[ValidationError]:
+        if self.fast.is_valid(instance):
+            return iter(())
+        return self.reference.iter_errors(instance)
 
 
-@FORMATS.checks("int64")
-def _is_int64(value: object) -> bool:
-    return not isinstance(value, int) or -(2**63) <= value < 2**63
+def _conforms(name: str) -> Callable[[Any], bool]:
+    return lambda value: FORMATS.conforms(value, name)
 
 
-def compile_schema(schema: dict[str, Any]) -> Draft202012Validator:
-    return Draft202012Validator(schema, format_checker=FORMATS)
+def compile_schema(schema: dict[str, Any]) -> CompiledSchema:
+    return CompiledSchema(schema)
 
 
-def json_path(prefix: str, path: deque[str | int]) -> str:
+def json_path(prefix: str, path: Iterable[str | int]) -> str:
     """`body` + [3, "status"] -> `body[3].status`."""
     text = prefix
     for part in path:

@@ -8,12 +8,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from jsonschema import Draft202012Validator
 from werkzeug.datastructures import Headers, MultiDict
 from werkzeug.http import parse_options_header
 
 from ..spec.model import Operation, Parameter
-from .checker import compile_schema, describe, json_path
+from .checker import CompiledSchema, compile_schema, describe, json_path
 from .violations import Violation
 
 _INTEGER = re.compile(r"^-?\d+$")
@@ -40,7 +39,7 @@ class RequestValidator:
         self.operation = operation
         self._params = [(p, compile_schema(p.schema)) for p in operation.parameters]
         schema = operation.body_schema
-        self._body: Draft202012Validator | None = compile_schema(schema) if schema else None
+        self._body: CompiledSchema | None = compile_schema(schema) if schema else None
 
     def parse(
         self,

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from jsonschema import Draft202012Validator
-
 from ..spec.model import Operation
-from .checker import compile_schema, describe, json_path
+from .checker import CompiledSchema, compile_schema, describe, json_path
 from .violations import Violation
 
 
 class ResponseValidator:
     def __init__(self, operation: Operation) -> None:
         self.operation = operation
-        self._schemas: dict[str, Draft202012Validator | None] = {
+        self._schemas: dict[str, CompiledSchema | None] = {
             status: (compile_schema(schema) if schema is not None else None)
             for status, schema in operation.responses.items()
         }

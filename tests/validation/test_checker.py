@@ -1,0 +1,90 @@
+"""The fast validator (jsonschema_rs) and the reference one (jsonschema) must agree."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pleo_export_mock.spec import load_spec
+from pleo_export_mock.validation.checker import CompiledSchema
+
+SPEC = load_spec()
+JOB = SPEC.operation("getExportJobByIdV3").responses["200"]
+ITEMS_PAGE = SPEC.operation("getExportItemsV3").responses["200"]
+assert JOB is not None and ITEMS_PAGE is not None
+COMPILED = CompiledSchema(JOB)
+
+VALID_JOB: dict[str, Any] = {
+    "data": {
+        "id": "3c1f6f0e-8f0a-4d5e-9a43-1f2a3b4c5d6e",
+        "companyId": "0b6f5e1a-2c3d-4e5f-8a9b-0c1d2e3f4a5b",
+        "status": "pending",
+        "createdAt": "2026-01-15T09:00:00Z",
+        "createdBy": None,
+        "startedAt": None,
+        "completedAt": None,
+        "lastUpdatedAt": "2026-01-15T09:00:00Z",
+        "expiresIn": 3600,
+        "expiredAt": None,
+        "failureReason": None,
+        "failureReasonType": None,
+        "isInteractive": True,
+        "numberOfItems": 3,
+        "vendorBasedBookkeeping": False,
+    }
+}
+
+
+def _with(path: tuple[str, ...], value: Any) -> dict[str, Any]:
+    document = copy.deepcopy(VALID_JOB)
+    node = document
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    return document
+
+
+CASES = [
+    VALID_JOB,
+    _with(("data", "id"), "not-a-uuid"),
+    _with(("data", "id"), "{3c1f6f0e-8f0a-4d5e-9a43-1f2a3b4c5d6e}"),
+    _with(("data", "createdAt"), "2026-13-01T00:00:00Z"),
+    _with(("data", "createdAt"), "2026-01-15 09:00:00"),
+    _with(("data", "createdAt"), "2026-01-15T09:00:00"),
+    _with(("data", "expiresIn"), 2**31),
+    _with(("data", "status"), "done"),
+    _with(("data", "failureReasonType"), "job_expired"),
+    _with(("data", "isInteractive"), None),
+    _with(("data",), None),
+]
+
+
+@pytest.mark.parametrize("instance", CASES)
+def test_engines_agree_on_hand_picked_cases(instance: dict[str, Any]) -> None:
+    reference_valid = not list(COMPILED.reference.iter_errors(instance))
+    assert COMPILED.fast.is_valid(instance) is reference_valid
+    assert (not list(COMPILED.iter_errors(instance))) is reference_valid
+
+
+JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.text(max_size=40)
+    | st.sampled_from(["2026-01-15T09:00:00Z", "3c1f6f0e-8f0a-4d5e-9a43-1f2a3b4c5d6e", "pending"]),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(field=st.sampled_from(sorted(VALID_JOB["data"])), value=JSON)
+def test_engines_agree_on_generated_values(field: str, value: Any) -> None:
+    instance = _with(("data", field), value)
+    assert COMPILED.fast.is_valid(instance) is (not list(COMPILED.reference.iter_errors(instance)))
