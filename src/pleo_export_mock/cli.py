@@ -92,6 +92,8 @@ def _serve(args: argparse.Namespace) -> int:
     )
     app = create_app(sandbox, HttpSettings(response_violations="log"))
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stdout)
+    # waitress reports every request that waits for a free thread; under load that drowns the log.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     if args.quiet:
         logging.getLogger("pleo_export_mock.access").setLevel(logging.WARNING)
     try:
