@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
+import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any
@@ -11,27 +11,36 @@ import jsonschema_rs
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
+# The canonical 8-4-4-4-12 form only (uuid.UUID alone would also take braces and urn: forms).
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+def is_uuid(value: str) -> bool:
+    return _UUID.fullmatch(value) is not None
+
+
+def is_date_time(value: str) -> bool:
+    """RFC 3339: a date, `T`, a time and a timezone (Z or +hh:mm)."""
+    if len(value) < 20 or value[10] not in "Tt":
+        return False
+    try:
+        parsed = datetime.fromisoformat(value.replace("z", "Z"))
+    except ValueError:
+        return False
+    return parsed.tzinfo is not None
+
+
+# Plain predicates, shared by both engines so they judge formats alike.
+PREDICATES: dict[str, Callable[[str], bool]] = {"uuid": is_uuid, "date-time": is_date_time}
 FORMATS = FormatChecker(formats=())
 
 
-@FORMATS.checks("uuid", raises=ValueError)
-def _is_uuid(value: object) -> bool:
-    if not isinstance(value, str):
-        return True
-    # The canonical 8-4-4-4-12 form only: uuid.UUID alone would also take braces and urn: forms.
-    return len(value) == 36 and str(uuid.UUID(value)) == value.lower()
+def _strings_only(check: Callable[[str], bool]) -> Callable[[object], bool]:
+    return lambda value: not isinstance(value, str) or check(value)
 
 
-@FORMATS.checks("date-time", raises=ValueError)
-def _is_date_time(value: object) -> bool:
-    if not isinstance(value, str):
-        return True
-    if len(value) < 20 or value[10] not in "Tt":
-        raise ValueError("not an RFC 3339 date-time")
-    parsed = datetime.fromisoformat(value.replace("z", "Z"))
-    if parsed.tzinfo is None:
-        raise ValueError("an RFC 3339 date-time needs a timezone (Z or +hh:mm)")
-    return True
+for _name, _predicate in PREDICATES.items():
+    FORMATS.checks(_name)(_strings_only(_predicate))
 
 
 class CompiledSchema:
@@ -48,17 +57,13 @@ class CompiledSchema:
             schema,
             validate_formats=True,
             ignore_unknown_formats=True,
-            formats={name: _conforms(name) for name in FORMATS.checkers},
+            formats=PREDICATES,
         )
 
     def iter_errors(self, instance: Any) -> Iterator[ValidationError]:
         if self.fast.is_valid(instance):
             return iter(())
         return self.reference.iter_errors(instance)
-
-
-def _conforms(name: str) -> Callable[[Any], bool]:
-    return lambda value: FORMATS.conforms(value, name)
 
 
 def compile_schema(schema: dict[str, Any]) -> CompiledSchema:
