@@ -16,9 +16,11 @@ from .domain.clock import Clock, FrozenClock, RunningClock
 from .domain.models import EntryState, ExportJob
 from .domain.policy import Policy
 from .domain.store import Store
+from .journal import Journal
 from .scenarios.loader import load_scenario_text, resolve
 from .scenarios.model import EntrySpec, Scenario
 from .scenarios.seed import SeededSandbox, build_store
+from .verify.context import JobAtStart, capture_start
 
 DEFAULT_SCENARIO = "pending"
 # A frozen clock starts here unless told otherwise, so runs repeat byte for byte.
@@ -43,6 +45,8 @@ class Sandbox:
         self.config = config or SandboxConfig()
         self._lock = threading.Lock()
         self.scenario = _as_scenario(scenario)
+        self.journal = Journal()
+        self.at_start: dict[str, JobAtStart] = {}
         self.state: SeededSandbox = self._build()
 
     # -- lifecycle of the whole sandbox ----------------------------------------------------
@@ -132,10 +136,13 @@ class Sandbox:
     # -- internals -----------------------------------------------------------------------------
 
     def _build(self) -> SeededSandbox:
+        self.journal.reset()  # a fresh state starts a fresh record
         self._added = 0  # entries added after seeding, numbering their data streams
-        return build_store(
+        state = build_store(
             self.scenario, seed=self.seed, clock=self._clock(), policy=self.config.policy
         )
+        self.at_start = capture_start(state.store)  # what the verifier compares against
+        return state
 
     def _clock(self) -> Clock:
         if self.config.clock == "running":

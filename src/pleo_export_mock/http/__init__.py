@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from ..spec import Spec, load_spec
 from .app import Exchange, ResponseContractError, SandboxApp
 from .control import ControlPlane
+from .recording import Recorder
 from .settings import HttpSettings
 
 if TYPE_CHECKING:
@@ -21,7 +22,9 @@ def create_app(
 
     sandbox = sandbox or Sandbox()
     spec = spec or load_spec()
-    return SandboxApp(sandbox, spec, settings, extra_routes=ControlPlane(sandbox, spec))
+    app = SandboxApp(sandbox, spec, settings, extra_routes=ControlPlane(sandbox, spec))
+    app.observers.append(Recorder(lambda: sandbox.journal))
+    return app
 
 
 __all__ = ["Exchange", "HttpSettings", "ResponseContractError", "SandboxApp", "create_app"]

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from werkzeug.exceptions import MethodNotAllowed, NotFound, RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 
+from ..domain.credentials import Credential
 from ..domain.errors import DomainError
 from ..errors import SpecError
 from ..spec import Spec, load_spec
@@ -39,10 +42,16 @@ class Exchange:
     """One request and its answer, as observers (the journal) see it."""
 
     request: Request
-    operation_id: str | None
-    status: int
-    body: Any
-    violations: list[Violation] = field(default_factory=list)
+    wall_time: float  # time.time() when the request arrived
+    sandbox_time: datetime  # sandbox clock when the request arrived
+    operation_id: str | None = None
+    path_params: Mapping[str, Any] = field(default_factory=dict)
+    credential: Credential | None = None
+    status: int = 0
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    request_violations: list[Violation] = field(default_factory=list)
+    response_violations: list[Violation] = field(default_factory=list)
 
 
 Observer = Callable[[Exchange], None]
@@ -86,17 +95,19 @@ class SandboxApp:
             extra = self.extra_routes(request)
             if extra is not None:
                 return extra
-        operation_id: str | None = None
-        headers: dict[str, str] = {}
+        exchange = Exchange(request, time.time(), self.sandbox.now())
         try:
-            operation_id, path_args = self._route(request)
-            reply = self._handle(request, operation_id, path_args)
+            exchange.operation_id, exchange.path_params = self._route(request)
+            reply = self._handle(request, exchange)
         except errors.ApiError as refusal:
-            reply, headers = Reply(refusal.status, refusal.body()), refusal.headers
-        violations = self._check_response(operation_id, reply)
+            reply = Reply(refusal.status, refusal.body())
+            exchange.headers = refusal.headers
+            exchange.request_violations = refusal.violations
+        exchange.status, exchange.body = reply.status, reply.body
+        exchange.response_violations = self._check_response(exchange.operation_id, reply)
         for observer in self.observers:
-            observer(Exchange(request, operation_id, reply.status, reply.body, violations))
-        return _json_response(reply, headers)
+            observer(exchange)
+        return _json_response(reply, exchange.headers)
 
     def _route(self, request: Request) -> tuple[str, Mapping[str, Any]]:
         try:
@@ -108,15 +119,17 @@ class SandboxApp:
             raise errors.method_not_allowed(request.method, request.path, allowed) from None
         return str(operation_id), path_args
 
-    def _handle(self, request: Request, operation_id: str, path_args: Mapping[str, Any]) -> Reply:
+    def _handle(self, request: Request, exchange: Exchange) -> Reply:
+        operation_id = str(exchange.operation_id)
         operation = self.spec.operations[operation_id]
         state = self.sandbox.state
         credential = self._authenticator(state).authenticate(request.headers.get("Authorization"))
+        exchange.credential = credential
         require_scopes(credential, operation.scopes, operation_id)
         try:
             raw_body = request.get_data(cache=True)
             parsed = self.request_validators[operation_id].parse(
-                path_args, request.args, request.headers, request.content_type, raw_body
+                exchange.path_params, request.args, request.headers, request.content_type, raw_body
             )
         except RequestEntityTooLarge:
             raise errors.payload_too_large(self.settings.max_body_bytes) from None

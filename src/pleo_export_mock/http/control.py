@@ -13,6 +13,7 @@ from werkzeug.wrappers import Request, Response
 from ..domain.clock import format_timestamp
 from ..domain.errors import DomainError
 from ..errors import ToolError
+from ..journal.export import to_har, to_ndjson
 from ..spec import Spec, load_spec
 from ..spec.loader import default_spec_path
 from ..spec.routing import build_url_map
@@ -86,6 +87,16 @@ def get_state(call: ControlCall) -> tuple[int, Any]:
     return 200, state_view.state(call.sandbox)
 
 
+def get_journal(call: ControlCall) -> tuple[int, Any]:
+    entries = call.sandbox.journal.snapshot()
+    kind = call.params.get("format", "json")
+    if kind == "ndjson":
+        return 200, NdjsonText(to_ndjson(entries))
+    if kind == "har":
+        return 200, to_har(entries, call.request.host_url.rstrip("/"))
+    return 200, {"data": [entry.to_dict() for entry in entries]}
+
+
 def get_job_state(call: ControlCall) -> tuple[int, Any]:
     return 200, state_view.job_with_items(call.sandbox, call.params["jobId"])
 
@@ -100,7 +111,12 @@ CONTROL_HANDLERS: dict[str, ControlHandler] = {
     "advanceClock": advance_clock,
     "getState": get_state,
     "getJobState": get_job_state,
+    "getJournal": get_journal,
 }
+
+
+class NdjsonText(str):
+    """A body that goes out as-is, one JSON document a line."""
 
 
 class ControlPlane:
@@ -125,6 +141,8 @@ class ControlPlane:
             status, body = self._dispatch(request)
         except errors.ApiError as refusal:
             return _json(refusal.status, refusal.body(), refusal.headers)
+        if isinstance(body, NdjsonText):
+            return Response(str(body), status=status, content_type="application/x-ndjson")
         return _json(status, body)
 
     def _dispatch(self, request: Request) -> tuple[int, Any]:
@@ -143,6 +161,8 @@ class ControlPlane:
             raise errors.from_domain(refusal) from None
         except ToolError as problem:  # a broken scenario, an unknown scenario name
             raise errors.ApiError(400, "INVALID_SCENARIO", str(problem)) from None
+        if isinstance(body, NdjsonText):
+            return status, body
         violations = self.responses[operation_id].validate(status, body)
         if violations:
             raise ResponseContractError(f"{operation_id}: " + "; ".join(map(str, violations)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..domain import errors as domain
-from ..validation import RequestInvalid
+from ..validation import RequestInvalid, Violation
 
 
 @dataclass
@@ -14,6 +14,7 @@ class ApiError(Exception):
     type: str
     message: str
     headers: dict[str, str] = field(default_factory=dict)
+    violations: list[Violation] = field(default_factory=list)  # the spec rules the request broke
 
     def body(self) -> dict[str, str]:
         return {"type": self.type, "message": self.message}
@@ -48,7 +49,8 @@ def from_domain(error: domain.DomainError) -> ApiError:
 
 def from_invalid_request(error: RequestInvalid) -> ApiError:
     code = "UNSUPPORTED_MEDIA_TYPE" if error.status == 415 else "INVALID_REQUEST"
-    return ApiError(error.status, code, "; ".join(map(str, error.violations)))
+    message = "; ".join(map(str, error.violations))
+    return ApiError(error.status, code, message, violations=list(error.violations))
 
 
 def not_found(path: str) -> ApiError:

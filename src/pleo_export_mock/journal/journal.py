@@ -1,0 +1,171 @@
+"""The journal: what a connector asked and what the sandbox answered, in order.
+
+Queried with the vocabulary of unittest.mock and respx (`called`, `call_count`, `last`,
+`for_operation`), exported as NDJSON and HAR (journal/export.py).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, overload
+
+from ..domain.clock import format_timestamp
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    seq: int  # 1, 2, ... in arrival order; findings cite requests by it
+    wall_time: float  # seconds since the epoch
+    sandbox_time: datetime
+    operation_id: str | None  # None: no such route
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    path_params: dict[str, str]
+    request_headers: dict[str, str]  # secrets masked
+    request_body: Any  # decoded JSON; the text when it is not JSON; None when empty
+    status: int
+    response_headers: dict[str, str]
+    response_body: Any
+    violations: tuple[str, ...] = ()  # spec rules the request (or our response) broke
+    credential: str | None = None  # label of the credential that authenticated it
+    company_ids: tuple[str, ...] = ()
+    duration_ms: float = 0.0
+    fault: str | None = None  # an injected fault, when there was one
+
+    @property
+    def job_id(self) -> str | None:
+        """The export job the request is about: the path's jobId or the body's jobId."""
+        if "jobId" in self.path_params:
+            return self.path_params["jobId"]
+        body = self.request_body
+        if isinstance(body, dict) and isinstance(body.get("jobId"), str):
+            return str(body["jobId"])
+        job_ids = self.query.get("job_id")
+        return job_ids[0] if job_ids else None
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+    def describe(self) -> str:
+        """`#12 PUT /v3/export-jobs/<id>/items -> 200`, for findings and reports."""
+        query = "&".join(f"{k}={v}" for k, values in self.query.items() for v in values)
+        target = self.path + (f"?{query}" if query else "")
+        return f"#{self.seq} {self.method} {target} -> {self.status or 'no response'}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "wallTime": self.wall_time,
+            "sandboxTime": format_timestamp(self.sandbox_time),
+            "operationId": self.operation_id,
+            "method": self.method,
+            "path": self.path,
+            "query": self.query,
+            "requestHeaders": self.request_headers,
+            "requestBody": self.request_body,
+            "status": self.status,
+            "responseHeaders": self.response_headers,
+            "responseBody": self.response_body,
+            "violations": list(self.violations),
+            "credential": self.credential,
+            "durationMs": round(self.duration_ms, 3),
+            "fault": self.fault,
+        }
+
+
+class CallList(Sequence[JournalEntry]):
+    """A read-only list of entries with respx's vocabulary."""
+
+    def __init__(self, entries: list[JournalEntry]) -> None:
+        self._entries = entries
+
+    @overload
+    def __getitem__(self, index: int) -> JournalEntry: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> CallList: ...
+
+    def __getitem__(self, index: int | slice) -> JournalEntry | CallList:
+        if isinstance(index, slice):
+            return CallList(self._entries[index])
+        return self._entries[index]
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __iter__(self) -> Iterator[JournalEntry]:
+        return iter(self._entries)
+
+    def __repr__(self) -> str:
+        return f"<CallList of {len(self)}: {', '.join(e.describe() for e in self[-3:])}>"
+
+    @property
+    def called(self) -> bool:
+        return bool(self._entries)
+
+    @property
+    def call_count(self) -> int:
+        return len(self._entries)
+
+    @property
+    def last(self) -> JournalEntry | None:
+        return self._entries[-1] if self._entries else None
+
+    def for_operation(self, operation_id: str) -> CallList:
+        return self.filter(lambda entry: entry.operation_id == operation_id)
+
+    def for_job(self, job_id: str) -> CallList:
+        return self.filter(lambda entry: entry.job_id == job_id)
+
+    def filter(self, predicate: Callable[[JournalEntry], bool]) -> CallList:
+        return CallList([entry for entry in self._entries if predicate(entry)])
+
+
+class Journal(CallList):
+    """The live journal of one sandbox; thread-safe, cleared by a reset."""
+
+    def __init__(self) -> None:
+        super().__init__([])
+        self._lock = threading.Lock()
+        self._next = 1
+
+    def append(self, make: Callable[[int], JournalEntry]) -> JournalEntry:
+        """Record an entry; `make` receives its sequence number."""
+        with self._lock:
+            entry = make(self._next)
+            self._next += 1
+            self._entries.append(entry)
+            return entry
+
+    def reset(self) -> None:
+        with self._lock:
+            self._entries, self._next = [], 1
+
+    def snapshot(self) -> CallList:
+        """A frozen copy, for evaluating rules while the server may still record."""
+        with self._lock:
+            return CallList(list(self._entries))
+
+
+@dataclass(frozen=True, slots=True)
+class Masking:
+    """Which request headers never reach the journal in clear."""
+
+    secret_headers: frozenset[str] = field(
+        default_factory=lambda: frozenset({"authorization", "cookie", "proxy-authorization"})
+    )
+
+    def headers(self, headers: Any) -> dict[str, str]:
+        return {name: self.mask(name, value) for name, value in headers.items()}
+
+    def mask(self, name: str, value: str) -> str:
+        if name.lower() not in self.secret_headers:
+            return str(value)
+        scheme, _, secret = str(value).partition(" ")
+        tail = secret[-4:] if len(secret) > 12 else ""
+        return f"{scheme} ***{tail}" if secret else "***"
