@@ -1,0 +1,126 @@
+"""Everything the rules look at: the journal, the jobs as they were at the start and at the end."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from ..domain.models import ExportJob, ItemStatus, JobStatus
+from ..domain.store import Store
+from ..journal import JournalEntry
+from ..scenarios.model import Expectations
+
+EVENT = "createExportJobEventV3"
+PUT_ITEMS = "updateExportJobItemsV3"
+LIST_ITEMS = "getExportJobItemsV3"
+EXPORT_ITEMS = "getExportItemsV3"
+LIST_JOBS = "getExportJobsListV3"
+CREATE_JOB = "createExportJobV3"
+FINAL_EVENTS = frozenset({"completed", "completed_with_errors", "failed"})
+
+
+@dataclass(frozen=True, slots=True)
+class JobAtStart:
+    id: str
+    company_id: str
+    status: JobStatus
+    created_at: datetime
+    open_items: frozenset[str]  # entries still pending or in_progress: what must be processed
+
+    @property
+    def eligible(self) -> bool:
+        return self.status.is_open
+
+
+def capture_start(store: Store) -> dict[str, JobAtStart]:
+    """The jobs as a connector first finds them (taken right after a scenario is seeded)."""
+    return {job.id: _at_start(job) for job in store.jobs()}
+
+
+def _at_start(job: ExportJob) -> JobAtStart:
+    open_items = frozenset(
+        item.accounting_entry_id
+        for item in job.items
+        if item.status in (ItemStatus.PENDING, ItemStatus.IN_PROGRESS)
+    )
+    return JobAtStart(job.id, job.company_id, job.status, job.created_at, open_items)
+
+
+@dataclass
+class Context:
+    entries: list[JournalEntry]
+    at_start: dict[str, JobAtStart]
+    at_end: dict[str, ExportJob]
+    companies: frozenset[str]  # the companies the connector works for
+    expectations: Expectations = field(default_factory=Expectations)
+    job_keys: dict[str, str] = field(default_factory=dict)  # scenario job key -> job id
+
+    # -- slices of the journal -----------------------------------------------------------
+
+    def calls(self, *operation_ids: str) -> list[JournalEntry]:
+        return [e for e in self.entries if e.operation_id in operation_ids]
+
+    def writes(self) -> list[JournalEntry]:
+        return self.calls(EVENT, PUT_ITEMS)
+
+    def events(self, job_id: str | None = None, accepted: bool | None = None) -> list[JournalEntry]:
+        return [
+            e
+            for e in self.calls(EVENT)
+            if (job_id is None or e.job_id == job_id)
+            and (accepted is None or (e.status == 202) == accepted)
+        ]
+
+    def puts(self, job_id: str) -> list[JournalEntry]:
+        return [e for e in self.calls(PUT_ITEMS) if e.job_id == job_id]
+
+    def final_event(self, job_id: str) -> JournalEntry | None:
+        """The accepted event that finished the job, if the connector finished it."""
+        return next(
+            (e for e in self.events(job_id, accepted=True) if event_name(e) in FINAL_EVENTS), None
+        )
+
+    def claim(self, job_id: str) -> JournalEntry | None:
+        """The connector's first write to the job: where it took the job on."""
+        return next((e for e in self.writes() if e.job_id == job_id), None)
+
+    def touched_jobs(self) -> list[str]:
+        """Jobs the connector wrote to, in the order it first did."""
+        return list(dict.fromkeys(e.job_id for e in self.writes() if e.job_id))
+
+    def eligible_jobs(self) -> list[JobAtStart]:
+        """Jobs the connector should have processed: open at the start, in its companies."""
+        jobs = [j for j in self.at_start.values() if j.eligible and j.company_id in self.companies]
+        return sorted(jobs, key=lambda job: job.created_at)
+
+
+def event_name(entry: JournalEntry) -> str | None:
+    body = entry.request_body
+    return body.get("event") if isinstance(body, dict) else None
+
+
+def put_items(entry: JournalEntry) -> list[dict[str, Any]]:
+    """The item updates a PUT carried (an empty list when the body was not an array)."""
+    body = entry.request_body
+    return [item for item in body if isinstance(item, dict)] if isinstance(body, list) else []
+
+
+def accepted_items(entry: JournalEntry) -> list[dict[str, Any]]:
+    """The items a PUT's 200 answer says were applied."""
+    body = entry.response_body
+    if entry.status != 200 or not isinstance(body, dict):
+        return []
+    return [item for item in body.get("data", []) if isinstance(item, dict)]
+
+
+def seen_item_ids(entries: Iterable[JournalEntry]) -> set[str]:
+    """Accounting entry ids a connector received from item or export-item lists."""
+    seen: set[str] = set()
+    for entry in entries:
+        body = entry.response_body
+        if entry.status == 200 and isinstance(body, dict) and isinstance(body.get("data"), list):
+            rows = [row for row in body["data"] if isinstance(row, dict)]
+            seen.update(str(row["accountingEntryId"]) for row in rows if "accountingEntryId" in row)
+    return seen

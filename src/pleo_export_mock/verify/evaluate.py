@@ -1,0 +1,48 @@
+"""Judge what a connector did: run every rule over the journal and the sandbox's state."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import TYPE_CHECKING
+
+from . import rules as _rules  # noqa: F401  (registers the catalogue)
+from .context import Context
+from .model import Finding, Verdict
+from .registry import RULES
+
+if TYPE_CHECKING:
+    from ..sandbox import Sandbox
+
+
+def evaluate(
+    sandbox: Sandbox,
+    companies: Collection[str] | None = None,
+    rule_ids: Collection[str] | None = None,
+) -> Verdict:
+    """The verdict on everything in the sandbox's journal since its last reset.
+
+    `companies` are the ones the connector works for; by default those of the credentials it
+    used (every company, if it sent nothing).
+    """
+    context = build_context(sandbox, companies)
+    selected = [RULES[i] for i in rule_ids] if rule_ids is not None else list(RULES.values())
+    findings: list[Finding] = []
+    for rule in selected:
+        findings.extend(rule.check(context))
+    return Verdict(tuple(findings), tuple(r.id for r in selected))
+
+
+def build_context(sandbox: Sandbox, companies: Collection[str] | None = None) -> Context:
+    entries = list(sandbox.journal.snapshot())
+    if companies is None:
+        used = {c for entry in entries for c in entry.company_ids}
+        companies = used or {c.id for c in sandbox.store.companies()}
+    state = sandbox.state
+    return Context(
+        entries=entries,
+        at_start=sandbox.at_start,
+        at_end={job.id: job for job in sandbox.store.jobs()},
+        companies=frozenset(companies),
+        expectations=sandbox.scenario.expect,
+        job_keys=dict(state.job_ids),
+    )

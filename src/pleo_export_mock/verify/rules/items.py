@@ -1,0 +1,230 @@
+"""Working through a job's items: claim first, read everything, report every item properly."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime, timedelta
+
+from ...domain.models import JobStatus
+from ..context import (
+    EXPORT_ITEMS,
+    LIST_ITEMS,
+    Context,
+    accepted_items,
+    event_name,
+    put_items,
+    seen_item_ids,
+)
+from ..model import Finding, Severity
+from ..registry import rule
+
+SKEW = timedelta(minutes=5)  # clock difference tolerated between a connector and Pleo
+
+
+@rule(
+    "started-before-updates",
+    "`started` comes before any item update and the final event",
+    guidance="Claim a pending job with the `started` event before updating items or completing it.",
+    source="facts §1.13 step 3 (S4, S6)",
+)
+def started_before_updates(ctx: Context) -> Iterator[Finding]:
+    for job_id in ctx.touched_jobs():
+        start = ctx.at_start.get(job_id)
+        if start is None or start.status is not JobStatus.PENDING:
+            continue
+        started = next(
+            (e.seq for e in ctx.events(job_id, accepted=True) if event_name(e) == "started"), None
+        )
+        early = [
+            e.seq
+            for e in ctx.writes()
+            if e.job_id == job_id
+            and (started is None or e.seq < started)
+            and (
+                e.operation_id != "createExportJobEventV3"
+                or event_name(e) in ("completed", "completed_with_errors")
+            )
+        ]
+        if early:
+            yield started_before_updates.finding(
+                f"Job {job_id} got item updates or a final event before `started` was accepted"
+                + (f" (#{started})." if started else " (it never was)."),
+                'POST /v3/export-job-events {"event": "started"} first; then update items.',
+                early,
+            )
+
+
+@rule(
+    "read-all-item-pages",
+    "Every page of the job's items is read before processing",
+    guidance="Retrieve all pages of the export job items before beginning processing.",
+    source="facts §1.9, §1.13 step 5 (S5)",
+)
+def read_all_item_pages(ctx: Context) -> Iterator[Finding]:
+    for job_id in ctx.touched_jobs():
+        puts = ctx.puts(job_id)
+        start = ctx.at_start.get(job_id)
+        if not puts or start is None or not start.open_items:
+            continue
+        reads = [
+            e
+            for e in ctx.entries
+            if e.seq < puts[0].seq
+            and e.job_id == job_id
+            and e.operation_id in (LIST_ITEMS, EXPORT_ITEMS)
+        ]
+        missing = start.open_items - seen_item_ids(reads)
+        if missing:
+            yield read_all_item_pages.finding(
+                f"Before its first item update (#{puts[0].seq}) the connector had seen "
+                f"{len(start.open_items) - len(missing)} of the {len(start.open_items)} items "
+                f"of job {job_id} waiting to be exported.",
+                "Follow pagination.endCursor with `after` while hasNextPage is true, then process.",
+                [puts[0].seq, *(e.seq for e in reads[-3:])],
+            )
+
+
+@rule(
+    "batch-limit",
+    "PUT batches hold at most 100 items",
+    guidance="Update export job items in batches of at most 100.",
+    source="facts §1.2, §1.7 (S1: 413 EXPORT_JOB_ITEMS_UPDATE_LIMIT)",
+)
+def batch_limit(ctx: Context) -> Iterator[Finding]:
+    big = [e for e in ctx.calls("updateExportJobItemsV3") if len(put_items(e)) > 100]
+    if big:
+        sizes = ", ".join(f"#{e.seq}: {len(put_items(e))}" for e in big[:5])
+        yield batch_limit.finding(
+            f"PUT batches larger than 100 items ({sizes}).",
+            "Split updates into batches of 100 or fewer.",
+            (e.seq for e in big),
+        )
+
+
+@rule(
+    "success-has-external-id",
+    "Successful items carry externalId and exportedAt",
+    guidance="For successful items, provide externalId and exportedAt (and externalUrl).",
+    source="facts §1.7 (S5 update export items)",
+)
+def success_has_external_id(ctx: Context) -> Iterator[Finding]:
+    yield from _missing_fields(
+        ctx, "successful", ("externalId", "exportedAt"), success_has_external_id.finding
+    )
+
+
+@rule(
+    "success-has-external-url",
+    "Successful items carry externalUrl",
+    severity=Severity.WARNING,
+    guidance="Provide externalUrl so users can open the booked entry in the ERP from Pleo.",
+    source="facts §1.7 (S5 update export items)",
+)
+def success_has_external_url(ctx: Context) -> Iterator[Finding]:
+    yield from _missing_fields(
+        ctx, "successful", ("externalUrl",), success_has_external_url.finding
+    )
+
+
+@rule(
+    "failure-has-reason",
+    "Failed items carry failureReasonType and failureReason",
+    guidance="For failed items, provide failureReasonType and a human-readable failureReason.",
+    source="facts §1.7 (S5 update export items)",
+)
+def failure_has_reason(ctx: Context) -> Iterator[Finding]:
+    yield from _missing_fields(
+        ctx, "failed", ("failureReasonType", "failureReason"), failure_has_reason.finding
+    )
+
+
+@rule(
+    "exported-at-plausible",
+    "exportedAt is plausible",
+    guidance="exportedAt is when the entry was booked: not in the future, not before the job "
+    "was started.",
+    source="facts §1.7, C10 (S5)",
+)
+def exported_at_plausible(ctx: Context) -> Iterator[Finding]:
+    for entry in ctx.calls("updateExportJobItemsV3"):
+        job = ctx.at_end.get(entry.job_id or "")
+        for item in put_items(entry):
+            moment = _parse(item.get("exportedAt"))
+            if moment is None:
+                continue
+            sent_at = datetime.fromtimestamp(entry.wall_time, moment.tzinfo)
+            started = job.started_at if job is not None else None
+            too_late = moment > max(sent_at, entry.sandbox_time) + SKEW
+            too_early = started is not None and moment < min(started, sent_at) - SKEW
+            if too_late or too_early:
+                when = "in the future" if too_late else "before the job was started"
+                yield exported_at_plausible.finding(
+                    f"#{entry.seq} reports {item.get('accountingEntryId')} exported at "
+                    f"{item['exportedAt']}, {when}.",
+                    "Send the time the ERP booked the entry, in UTC.",
+                    [entry.seq],
+                )
+                break
+
+
+@rule(
+    "no-duplicate-success",
+    "No successful item is sent again",
+    guidance="Do not duplicate already successful updates: each entry is booked once.",
+    source="facts §1.7 (S4: 'Do not duplicate already successful updates')",
+)
+def no_duplicate_success(ctx: Context) -> Iterator[Finding]:
+    reported: dict[tuple[str, str], tuple[int, object]] = {}  # (job, entry) -> (seq, externalId)
+    for entry in ctx.calls("updateExportJobItemsV3"):
+        lost = entry.status == 0 or entry.fault is not None  # the answer never reached the client
+        for item in put_items(entry):
+            if item.get("status") != "successful":
+                continue
+            key = (str(entry.job_id), str(item.get("accountingEntryId")))
+            if key in reported:
+                first_seq, external_id = reported[key]
+                twice = item.get("externalId") != external_id
+                yield no_duplicate_success.finding(
+                    f"Entry {key[1]} was reported successful at #{first_seq} and again at "
+                    f"#{entry.seq}"
+                    + (" with another externalId: booked twice in the ERP." if twice else "."),
+                    "Keep track of what succeeded; after a lost answer, re-read the job's items "
+                    "and send only what is not successful yet.",
+                    [first_seq, entry.seq],
+                )
+            elif not lost:
+                accepted = {i.get("accountingEntryId") for i in accepted_items(entry)}
+                if key[1] in accepted:
+                    reported[key] = (entry.seq, item.get("externalId"))
+
+
+def _missing_fields(
+    ctx: Context,
+    status: str,
+    fields: tuple[str, ...],
+    make: Callable[[str, str, Iterable[int]], Finding],
+) -> Iterator[Finding]:
+    for entry in ctx.calls("updateExportJobItemsV3"):
+        lacking = [
+            item
+            for item in put_items(entry)
+            if item.get("status") == status and any(item.get(name) in (None, "") for name in fields)
+        ]
+        if lacking:
+            names = " and ".join(fields)
+            yield make(
+                f"#{entry.seq} reports {len(lacking)} {status} item(s) without {names} "
+                f"(e.g. {lacking[0].get('accountingEntryId')}).",
+                f"Give every {status} item its {names}.",
+                [entry.seq],
+            )
+
+
+def _parse(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("z", "Z"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None

@@ -1,0 +1,123 @@
+"""Behaviour under failure: retry what is transient, with backoff; never loop on a refusal."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from ...journal import JournalEntry
+from ..context import Context
+from ..model import Finding
+from ..registry import rule
+
+TRANSIENT = frozenset({429, 500, 502, 503, 504})
+MIN_BACKOFF = 0.05  # seconds: anything quicker is an immediate retry, not a backoff
+SOURCE = "facts §1.13 step 7 (S5: retry transient failures); HTTP Retry-After (RFC 9110 §10.2.3)"
+
+
+@rule(
+    "retries-transient-failures",
+    "Transient failures are retried, with backoff",
+    guidance="Retry 429, 5xx and dropped connections after a growing pause.",
+    source=SOURCE,
+)
+def retries_transient_failures(ctx: Context) -> Iterator[Finding]:
+    for failed in _transient(ctx):
+        retry = _next_attempt(ctx, failed)
+        if retry is None:
+            if not _job_failed_after(ctx, failed):
+                yield retries_transient_failures.finding(
+                    f"{failed.describe()} was never retried.",
+                    "Retry with exponential backoff; if it keeps failing, fail the job with a "
+                    "reason type.",
+                    [failed.seq],
+                )
+        elif retry.wall_time - failed.wall_time < MIN_BACKOFF:
+            yield retries_transient_failures.finding(
+                f"{failed.describe()} was retried after "
+                f"{(retry.wall_time - failed.wall_time) * 1000:.0f} ms (#{retry.seq}).",
+                "Wait before retrying, longer after each failure.",
+                [failed.seq, retry.seq],
+            )
+
+
+@rule(
+    "honours-retry-after",
+    "Retry-After is honoured",
+    guidance="When Pleo answers with Retry-After, wait at least that long.",
+    source=SOURCE,
+)
+def honours_retry_after(ctx: Context) -> Iterator[Finding]:
+    for failed in _transient(ctx):
+        wait = _retry_after(failed)
+        retry = _next_attempt(ctx, failed)
+        if wait is None or retry is None:
+            continue
+        waited = retry.wall_time - failed.wall_time
+        if waited + 0.1 < wait:
+            yield honours_retry_after.finding(
+                f"{failed.describe()} asked to retry after {wait:g} s; #{retry.seq} came "
+                f"{waited:.2f} s later.",
+                f"Sleep at least Retry-After ({wait:g} s).",
+                [failed.seq, retry.seq],
+            )
+
+
+@rule(
+    "no-retry-loop",
+    "A refused request is not repeated in a loop",
+    guidance="Client errors (4xx other than 408 and 429) will not succeed on retry.",
+    source=SOURCE,
+)
+def no_retry_loop(ctx: Context) -> Iterator[Finding]:
+    repeats: dict[tuple[str, int], list[int]] = {}
+    for entry in ctx.entries:
+        if 400 <= entry.status < 500 and entry.status not in (408, 429):
+            repeats.setdefault((_signature(entry, exact=True), entry.status), []).append(entry.seq)
+    for (signature, status), seqs in repeats.items():
+        if len(seqs) >= 3:
+            yield no_retry_loop.finding(
+                f"{signature.split(' ', 2)[0]} {signature.split(' ', 2)[1]} got {status} "
+                f"{len(seqs)} times with the same request.",
+                "Read the error body, fix the request or give up; do not resend it unchanged.",
+                seqs,
+            )
+
+
+def _transient(ctx: Context) -> list[JournalEntry]:
+    return [e for e in ctx.entries if e.status in TRANSIENT or e.fault is not None]
+
+
+def _signature(entry: JournalEntry, exact: bool = False) -> str:
+    """Which requests count as the same one: writes by job, reads by URL; `exact` adds the body."""
+    query = "&".join(f"{k}={v}" for k, values in sorted(entry.query.items()) for v in values)
+    base = f"{entry.method} {entry.path}?{query}"
+    if exact:
+        return f"{base} {json.dumps(entry.request_body, sort_keys=True)}"
+    if entry.method in ("PUT", "POST"):
+        return f"{entry.operation_id} {entry.job_id}"
+    return base
+
+
+def _next_attempt(ctx: Context, failed: JournalEntry) -> JournalEntry | None:
+    signature = _signature(failed)
+    return next((e for e in ctx.entries if e.seq > failed.seq and _signature(e) == signature), None)
+
+
+def _job_failed_after(ctx: Context, failed: JournalEntry) -> bool:
+    """Giving up is fine once the job was failed with a reason."""
+    job_id = failed.job_id
+    return job_id is not None and any(
+        e.seq > failed.seq
+        and isinstance(e.request_body, dict)
+        and e.request_body.get("event") == "failed"
+        for e in ctx.events(job_id, accepted=True)
+    )
+
+
+def _retry_after(entry: JournalEntry) -> float | None:
+    value = {k.lower(): v for k, v in entry.response_headers.items()}.get("retry-after")
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
