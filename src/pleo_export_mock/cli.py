@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 from datetime import datetime
 from importlib.metadata import version
+from pathlib import Path
 
 from .errors import ToolError, UsageError
 
@@ -63,6 +65,25 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--quiet", action="store_true", help="no per-request log lines")
     serve.set_defaults(run=_serve)
 
+    verify = commands.add_parser(
+        "verify", help="run a connector against a fresh sandbox and judge what it did",
+        usage="pleo-export-mock verify --scenario NAME [--seed N] [--timeout S] "
+              "[--report-json FILE] [--junit FILE] -- COMMAND [ARGS...]",
+    )
+    verify.add_argument("--scenario", required=True, metavar="NAME|FILE|all",
+                        help="the scenario to run the connector on; `all` runs every shipped one")
+    verify.add_argument("--seed", type=int, default=None, help="seed for ids and generated data")
+    verify.add_argument("--timeout", type=float, default=60.0, metavar="S",
+                        help="seconds the connector may run (default: 60)")
+    verify.add_argument("--report-json", type=Path, metavar="FILE", help="write a JSON report")
+    verify.add_argument("--junit", type=Path, metavar="FILE", help="write JUnit XML")
+    verify.add_argument("command", nargs=argparse.REMAINDER, metavar="-- COMMAND [ARGS...]")
+    verify.set_defaults(run=_verify)
+
+    rules = commands.add_parser("rules", help="list the connector rules the verifier checks")
+    rules.add_argument("--markdown", action="store_true", help="as the README's Markdown table")
+    rules.set_defaults(run=_rules)
+
     scenarios = commands.add_parser("scenarios", help="list the shipped scenarios, or show one")
     scenarios.add_argument("name", nargs="?", help="show this scenario (name or file)")
     scenarios.set_defaults(run=_scenarios)
@@ -102,6 +123,58 @@ def _serve(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot listen on {args.host}:{args.port}: {problem.strerror}") from None
     print(describe_sandbox(sandbox, server.url), flush=True)
     server.serve_forever()
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from .scenarios.loader import scenario_names
+    from .verify.report import format_outcome, outcome_json, to_junit
+    from .verify.runner import VerifyOptions, verify
+
+    command = args.command[1:] if args.command[:1] == ["--"] else args.command
+    if not command:
+        raise UsageError("verify needs the connector command after `--`")
+    if args.timeout <= 0:
+        raise UsageError(f"--timeout {args.timeout:g}: must be more than 0 seconds")
+    names = scenario_names() if args.scenario == "all" else [args.scenario]
+    outcomes = []
+    for name in names:
+        outcome = verify(VerifyOptions(name, tuple(command), args.seed, args.timeout))
+        print(format_outcome(outcome), end="\n\n", flush=True)
+        outcomes.append(outcome)
+    if args.report_json:
+        report = {"ok": all(o.verdict.ok for o in outcomes),
+                  "scenarios": [outcome_json(o) for o in outcomes]}
+        _write(args.report_json, json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    if args.junit:
+        _write(args.junit, to_junit(outcomes))
+    failed = [o.scenario for o in outcomes if not o.verdict.ok]
+    if len(outcomes) > 1:
+        print(f"{len(outcomes) - len(failed)} of {len(outcomes)} scenarios passed"
+              + (f"; failed: {', '.join(failed)}" if failed else ""))
+    return 1 if failed else 0
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as problem:
+        raise UsageError(f"cannot write {path}: {problem.strerror}") from None
+
+
+def _rules(args: argparse.Namespace) -> int:
+    from .verify import RULES
+
+    if args.markdown:
+        print("| id | severity | rule | Pleo's guidance | source |")
+        print("|---|---|---|---|---|")
+        for rule in RULES.values():
+            print(f"| `{rule.id}` | {rule.severity.value} | {rule.title} | {rule.guidance} "
+                  f"| {rule.source} |")
+        return 0
+    width = max(len(rule_id) for rule_id in RULES)
+    for rule in RULES.values():
+        print(f"{rule.id:<{width}}  {rule.severity.value:<7}  {rule.title}")
     return 0
 
 

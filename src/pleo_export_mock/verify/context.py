@@ -11,6 +11,7 @@ from ..domain.models import ExportJob, ItemStatus, JobStatus
 from ..domain.store import Store
 from ..journal import JournalEntry
 from ..scenarios.model import Expectations
+from .model import ConnectorRun
 
 EVENT = "createExportJobEventV3"
 PUT_ITEMS = "updateExportJobItemsV3"
@@ -56,6 +57,7 @@ class Context:
     companies: frozenset[str]  # the companies the connector works for
     expectations: Expectations = field(default_factory=Expectations)
     job_keys: dict[str, str] = field(default_factory=dict)  # scenario job key -> job id
+    run: ConnectorRun | None = None  # the connector process, when `verify` ran one
 
     # -- slices of the journal -----------------------------------------------------------
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from . import rules as _rules  # noqa: F401  (registers the catalogue)
 from .context import Context
-from .model import Finding, Verdict
+from .model import ConnectorRun, Finding, Verdict
 from .registry import RULES
 
 if TYPE_CHECKING:
@@ -18,6 +18,7 @@ def evaluate(
     sandbox: Sandbox,
     companies: Collection[str] | None = None,
     rule_ids: Collection[str] | None = None,
+    run: ConnectorRun | None = None,
 ) -> Verdict:
     """The verdict on everything in the sandbox's journal since its last reset.
 
@@ -25,6 +26,7 @@ def evaluate(
     used (every company, if it sent nothing).
     """
     context = build_context(sandbox, companies)
+    context.run = run
     selected = [RULES[i] for i in rule_ids] if rule_ids is not None else list(RULES.values())
     findings: list[Finding] = []
     for rule in selected:

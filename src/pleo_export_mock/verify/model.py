@@ -25,6 +25,21 @@ class Finding:
     evidence: tuple[int, ...] = ()  # journal sequence numbers of the requests that show it
 
 
+@dataclass(frozen=True, slots=True)
+class ConnectorRun:
+    """What happened to the connector process under `verify`."""
+
+    command: tuple[str, ...]
+    exit_code: int | None  # None: killed at the timeout
+    duration: float
+    stdout: str
+    stderr: str
+
+    @property
+    def timed_out(self) -> bool:
+        return self.exit_code is None
+
+
 Check = Callable[["Context"], Iterable[Finding]]
 
 

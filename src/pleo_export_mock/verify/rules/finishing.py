@@ -170,8 +170,8 @@ def scenario_expectations(ctx: Context) -> Iterator[Finding]:
     for key, expected in ctx.expectations.final_status.items():
         job_id = ctx.job_keys.get(key)
         end = ctx.at_end.get(job_id or "")
-        if end is None:
-            continue
+        if end is None or end.company_id not in ctx.companies:
+            continue  # another company's job: not this connector's to reach
         if end.status is not JobStatus(expected):
             final = ctx.final_event(end.id)
             yield scenario_expectations.finding(
