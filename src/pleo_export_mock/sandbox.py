@@ -7,7 +7,7 @@ users have the same powers.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
@@ -33,7 +33,7 @@ class SandboxConfig:
     seed: int | None = None  # None: the scenario's own seed
     clock: ClockMode = "frozen"
     start: datetime | None = None  # None: DEFAULT_START when frozen, the wall clock when running
-    policy: Policy = field(default_factory=Policy)
+    policy: Policy | None = None  # None: the scenario's own (strict unless it says otherwise)
 
 
 class Sandbox:
@@ -139,7 +139,10 @@ class Sandbox:
         self.journal.reset()  # a fresh state starts a fresh record
         self._added = 0  # entries added after seeding, numbering their data streams
         state = build_store(
-            self.scenario, seed=self.seed, clock=self._clock(), policy=self.config.policy
+            self.scenario,
+            seed=self.seed,
+            clock=self._clock(),
+            policy=self.config.policy or self.scenario.policy,
         )
         self.at_start = capture_start(state.store)  # what the verifier compares against
         return state

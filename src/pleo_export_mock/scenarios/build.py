@@ -11,6 +11,7 @@ from typing import Any
 
 from ..domain.credentials import ALL_SCOPES, CredentialKind
 from ..domain.models import ItemStatus, JobStatus
+from ..domain.policy import Policy
 from .catalog import COUNTRIES, DEFAULT_COUNTRY
 from .messages import item_failure_text, job_failure_text, with_article
 from .model import (
@@ -54,6 +55,7 @@ def build_scenario(source: Source) -> Scenario:
         ),
         credentials=_credentials(data.get("credentials")),
         expect=_expectations(data.get("expect", {})),
+        policy=Policy(**data.get("policy", {})),
         source=source.file,
     )
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..domain.credentials import CredentialKind
 from ..domain.models import ItemStatus, JobStatus
+from ..domain.policy import Policy
 from .yaml_source import DocPath
 
 
@@ -104,6 +105,7 @@ class Scenario:
     # None: every company gets the default pair (API key + bearer token, all scopes)
     credentials: tuple[CredentialSpec, ...] | None = None
     expect: Expectations = field(default_factory=Expectations)
+    policy: Policy = field(default_factory=Policy)  # the scenario's switches (decisions.md)
     source: str = "<body>"  # the file as shown in messages, or what the text came from
     path: Path | None = None  # the file it was read from, if any
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from ..domain.models import JOB_EXPIRY_SECONDS, ItemStatus, JobStatus
+from ..domain.policy import Policy
 from .messages import with_article
 from .model import CompanySpec, ItemSpec, JobSpec, Scenario
 from .offsets import format_offset
@@ -38,7 +39,7 @@ def check_scenario(scenario: Scenario, source: Source) -> None:
         raise source.error(("description",), "the description must be one line")
     _check_unique_keys(scenario, source)
     for company in scenario.companies:
-        _check_company(company, source)
+        _check_company(company, source, scenario.policy)
     _check_credentials(scenario, source)
     _check_expectations(scenario, source)
 
@@ -64,17 +65,20 @@ def _unique(source: Source, kind: str, field: str, keyed: Iterable[tuple[str, Do
         first[key] = at
 
 
-def _check_company(company: CompanySpec, source: Source) -> None:
+def _check_company(company: CompanySpec, source: Source, policy: Policy) -> None:
     for job in company.jobs:
         _check_times(job, source)
         _check_items(job, company, source)
     # Before the one-open-job rule: a shared entry is the more specific explanation.
     _check_entry_histories(company, source)
-    _check_one_open_job(company, source)
+    _check_one_open_job(company, source, policy)
 
 
-def _check_one_open_job(company: CompanySpec, source: Source) -> None:
+def _check_one_open_job(company: CompanySpec, source: Source, policy: Policy) -> None:
     open_jobs = [job for job in company.jobs if job.status.is_open]
+    if not policy.pending_job_blocks_new_export:
+        # Several pending jobs may queue up; still only one can be running.
+        open_jobs = [job for job in open_jobs if job.status is JobStatus.IN_PROGRESS]
     if len(open_jobs) > 1:
         raise source.error(
             (*open_jobs[1].at, "status"),
