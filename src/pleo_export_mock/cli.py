@@ -66,18 +66,28 @@ def _parser() -> argparse.ArgumentParser:
     serve.set_defaults(run=_serve)
 
     verify = commands.add_parser(
-        "verify", help="run a connector against a fresh sandbox and judge what it did",
+        "verify",
+        help="run a connector against a fresh sandbox and judge what it did",
         usage="pleo-export-mock verify --scenario NAME [--seed N] [--timeout S] "
-              "[--report-json FILE] [--junit FILE] -- COMMAND [ARGS...]",
+        "[--report-json FILE] [--junit FILE] -- COMMAND [ARGS...]",
     )
-    verify.add_argument("--scenario", required=True, metavar="NAME|FILE|all",
-                        help="the scenario to run the connector on; `all` runs every shipped one")
+    verify.add_argument(
+        "--scenario",
+        required=True,
+        metavar="NAME|FILE|all",
+        help="the scenario to run the connector on; `all` runs every shipped one",
+    )
     verify.add_argument("--seed", type=int, default=None, help="seed for ids and generated data")
-    verify.add_argument("--timeout", type=float, default=60.0, metavar="S",
-                        help="seconds the connector may run (default: 60)")
+    verify.add_argument(
+        "--timeout",
+        type=float,
+        default=60.0,
+        metavar="S",
+        help="seconds the connector may run (default: 60)",
+    )
     verify.add_argument("--report-json", type=Path, metavar="FILE", help="write a JSON report")
     verify.add_argument("--junit", type=Path, metavar="FILE", help="write JUnit XML")
-    verify.add_argument("command", nargs=argparse.REMAINDER, metavar="-- COMMAND [ARGS...]")
+    verify.add_argument("connector", nargs=argparse.REMAINDER, metavar="-- COMMAND [ARGS...]")
     verify.set_defaults(run=_verify)
 
     rules = commands.add_parser("rules", help="list the connector rules the verifier checks")
@@ -131,7 +141,7 @@ def _verify(args: argparse.Namespace) -> int:
     from .verify.report import format_outcome, outcome_json, to_junit
     from .verify.runner import VerifyOptions, verify
 
-    command = args.command[1:] if args.command[:1] == ["--"] else args.command
+    command = args.connector[1:] if args.connector[:1] == ["--"] else args.connector
     if not command:
         raise UsageError("verify needs the connector command after `--`")
     if args.timeout <= 0:
@@ -143,15 +153,19 @@ def _verify(args: argparse.Namespace) -> int:
         print(format_outcome(outcome), end="\n\n", flush=True)
         outcomes.append(outcome)
     if args.report_json:
-        report = {"ok": all(o.verdict.ok for o in outcomes),
-                  "scenarios": [outcome_json(o) for o in outcomes]}
+        report = {
+            "ok": all(o.verdict.ok for o in outcomes),
+            "scenarios": [outcome_json(o) for o in outcomes],
+        }
         _write(args.report_json, json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     if args.junit:
         _write(args.junit, to_junit(outcomes))
     failed = [o.scenario for o in outcomes if not o.verdict.ok]
     if len(outcomes) > 1:
-        print(f"{len(outcomes) - len(failed)} of {len(outcomes)} scenarios passed"
-              + (f"; failed: {', '.join(failed)}" if failed else ""))
+        print(
+            f"{len(outcomes) - len(failed)} of {len(outcomes)} scenarios passed"
+            + (f"; failed: {', '.join(failed)}" if failed else "")
+        )
     return 1 if failed else 0
 
 
@@ -169,8 +183,10 @@ def _rules(args: argparse.Namespace) -> int:
         print("| id | severity | rule | Pleo's guidance | source |")
         print("|---|---|---|---|---|")
         for rule in RULES.values():
-            print(f"| `{rule.id}` | {rule.severity.value} | {rule.title} | {rule.guidance} "
-                  f"| {rule.source} |")
+            print(
+                f"| `{rule.id}` | {rule.severity.value} | {rule.title} | {rule.guidance} "
+                f"| {rule.source} |"
+            )
         return 0
     width = max(len(rule_id) for rule_id in RULES)
     for rule in RULES.values():

@@ -65,18 +65,20 @@ class Context:
         return [e for e in self.entries if e.operation_id in operation_ids]
 
     def writes(self) -> list[JournalEntry]:
-        return self.calls(EVENT, PUT_ITEMS)
+        """Events and item updates that reached the workflow (valid and authenticated)."""
+        return [e for e in self.calls(EVENT, PUT_ITEMS) if reached_workflow(e)]
 
     def events(self, job_id: str | None = None, accepted: bool | None = None) -> list[JournalEntry]:
         return [
             e
             for e in self.calls(EVENT)
-            if (job_id is None or e.job_id == job_id)
+            if reached_workflow(e)
+            and (job_id is None or e.job_id == job_id)
             and (accepted is None or (e.status == 202) == accepted)
         ]
 
     def puts(self, job_id: str) -> list[JournalEntry]:
-        return [e for e in self.calls(PUT_ITEMS) if e.job_id == job_id]
+        return [e for e in self.calls(PUT_ITEMS) if e.job_id == job_id and reached_workflow(e)]
 
     def final_event(self, job_id: str) -> JournalEntry | None:
         """The accepted event that finished the job, if the connector finished it."""
@@ -96,6 +98,14 @@ class Context:
         """Jobs the connector should have processed: open at the start, in its companies."""
         jobs = [j for j in self.at_start.values() if j.eligible and j.company_id in self.companies]
         return sorted(jobs, key=lambda job: job.created_at)
+
+
+def reached_workflow(entry: JournalEntry) -> bool:
+    """A request the sandbox authenticated and found valid: the workflow rules judge it.
+
+    Refused ones (bad credentials, spec violations) are the protocol rules' business.
+    """
+    return not entry.violations and entry.status not in (401, 403)
 
 
 def event_name(entry: JournalEntry) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ...journal import JournalEntry
 from ..context import CREATE_JOB, LIST_JOBS, Context
 from ..model import Finding, Severity
 from ..registry import rule
@@ -64,7 +65,7 @@ def oldest_first(ctx: Context) -> Iterator[Finding]:
             for older in ctx.eligible_jobs()
             if older.company_id == job.company_id
             and older.created_at < job.created_at
-            and _still_open(ctx, older.id, claim.seq)
+            and _untouched(claims.get(older.id), claim.seq)
         ]
         if skipped:
             yield oldest_first.finding(
@@ -130,6 +131,6 @@ def polls_gently(ctx: Context) -> Iterator[Finding]:
             return
 
 
-def _still_open(ctx: Context, job_id: str, seq: int) -> bool:
-    final = ctx.final_event(job_id)
-    return final is None or final.seq > seq
+def _untouched(claim: JournalEntry | None, seq: int) -> bool:
+    """The job had not been taken on yet when request `seq` was sent."""
+    return claim is None or claim.seq > seq

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 
 from ...domain.models import JobStatus
 from ..context import (
-    EXPORT_ITEMS,
     LIST_ITEMS,
     Context,
     accepted_items,
@@ -57,7 +56,8 @@ def started_before_updates(ctx: Context) -> Iterator[Finding]:
 @rule(
     "read-all-item-pages",
     "Every page of the job's items is read before processing",
-    guidance="Retrieve all pages of the export job items before beginning processing.",
+    guidance="Retrieve all pages of the export job items (GET /v3/export-jobs/{jobId}/items, "
+    "the control layer) before beginning processing.",
     source="facts §1.9, §1.13 step 5 (S5)",
 )
 def read_all_item_pages(ctx: Context) -> Iterator[Finding]:
@@ -69,9 +69,7 @@ def read_all_item_pages(ctx: Context) -> Iterator[Finding]:
         reads = [
             e
             for e in ctx.entries
-            if e.seq < puts[0].seq
-            and e.job_id == job_id
-            and e.operation_id in (LIST_ITEMS, EXPORT_ITEMS)
+            if e.seq < puts[0].seq and e.job_id == job_id and e.operation_id == LIST_ITEMS
         ]
         missing = start.open_items - seen_item_ids(reads)
         if missing:
