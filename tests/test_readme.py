@@ -35,3 +35,10 @@ def test_readme_scenario_example_loads_and_seeds(text: str) -> None:
 
     sandbox = Sandbox(load_scenario_text(text, source="README.md"))
     assert sandbox.state.store.jobs()
+
+
+def test_readme_rules_table_matches_the_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
+    from pleo_export_mock.cli import main
+
+    assert main(["rules", "--markdown"]) == 0
+    assert capsys.readouterr().out.strip() in README.read_text(encoding="utf-8")
