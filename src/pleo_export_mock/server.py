@@ -54,12 +54,15 @@ class SandboxServer:
             port=port,
             threads=threads,
             channel_timeout=30,
+            # How long the accept loop sleeps between checks: short, so stop() returns at once.
+            asyncore_loop_timeout=0.05,
             ident="pleo-export-mock",
             clear_untrusted_proxy_headers=True,
         )
         self.host = host
         self.port: int = self._server.effective_port
         self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
 
     @property
     def url(self) -> str:
@@ -71,12 +74,21 @@ class SandboxServer:
 
     def start(self) -> SandboxServer:
         self._thread = threading.Thread(
-            target=self._server.run, name="pleo-export-mock", daemon=True
+            target=self._run_until_stopped, name="pleo-export-mock", daemon=True
         )
         self._thread.start()
         return self
 
+    def _run_until_stopped(self) -> None:
+        try:
+            self._server.run()
+        except (OSError, ValueError):
+            # stop() closes the listening socket under the loop's feet; only then is it expected.
+            if not self._stopping.is_set():
+                raise
+
     def stop(self) -> None:
+        self._stopping.set()
         self._server.close()
         self._server.task_dispatcher.shutdown()
         if self._thread is not None:
