@@ -149,7 +149,7 @@ class Sandbox:
 
     def _clock(self) -> Clock:
         if self.config.clock == "running":
-            return RunningClock(self.config.start or datetime.now(UTC).replace(microsecond=0))
+            return RunningClock(self.config.start or datetime.now(UTC))
         return FrozenClock(self.config.start or DEFAULT_START)
 
 

@@ -127,3 +127,10 @@ def test_search_job_items(api: Api, pending_job: dict[str, Any]) -> None:
         json={"accountingEntryIds": entries, "status": "pending"},
     ).json
     assert sorted(i["accountingEntryId"] for i in body["data"]) == sorted(entries)
+
+
+def test_a_cursor_from_another_list_is_refused(api: Api, pending_job: dict[str, Any]) -> None:
+    export_page = api("GET", f"/v3/export-items?job_id={pending_job['id']}&limit=1").json
+    cursor = export_page["pagination"]["endCursor"]
+    response = api("GET", f"/v3/export-jobs/{pending_job['id']}/items?after={cursor}")
+    assert (response.status_code, response.json["type"]) == (400, "INVALID_PAGINATION")

@@ -254,7 +254,7 @@ class Store:
         if len(jobs) == 1:  # the common case keeps O(limit) paging
             job = jobs[0]
             entries = self._companies[job.company_id].entries
-            item_ordering = self._item_ordering(job, request)
+            item_ordering = self._item_ordering(job, request, "export-items")
             page = paginate(item_ordering, request)
             rows = [ExportItemRow(entries[item.accounting_entry_id], job) for item in page.rows]
             return Page(
@@ -424,10 +424,13 @@ class Store:
         tag = f"{name}|{','.join(request.sorting_keys)}|{','.join(request.sorting_order)}"
         return Ordering(rows, identity, index.get, tag)
 
-    def _item_ordering(self, job: ExportJob, request: PageRequest) -> Ordering[JobItem]:
+    def _item_ordering(
+        self, job: ExportJob, request: PageRequest, list_name: str = "items"
+    ) -> Ordering[JobItem]:
+        """`list_name` keeps cursors of the job-item and export-item lists apart."""
         if request.sorting_keys:
             return self._ordering(
-                f"items:{job.id}",
+                f"{list_name}:{job.id}",
                 job.items,
                 request,
                 ITEM_SORT_FIELDS,
@@ -435,7 +438,10 @@ class Store:
             )
         # Natural order: the job's own list and position index, no copying.
         return Ordering(
-            job.items, lambda item: item.accounting_entry_id, job.positions.get, f"items:{job.id}||"
+            job.items,
+            lambda item: item.accounting_entry_id,
+            job.positions.get,
+            f"{list_name}:{job.id}||",
         )
 
     def _finish(self, job: ExportJob, now: datetime) -> None:

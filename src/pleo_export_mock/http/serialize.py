@@ -66,7 +66,7 @@ def export_item_v3(row: ExportItemRow) -> dict[str, Any]:
         "_links": {
             "web": links,
             "mobile": links,
-            "api": {"exportItem": f"/v3/export-items?job_id={row.job.id}"},
+            "api": {"exportItem": f"/v3/export-job-items?accounting_entry_id={entry.id}"},
         },
         "accountingEntryId": entry.id,
         "companyId": entry.company_id,
