@@ -86,10 +86,10 @@ def final_event_agrees(ctx: Context) -> Iterator[Finding]:
                 "Use completed_with_errors when some items failed.",
                 [final.seq],
             )
-        elif event == "completed_with_errors" and not failed:
+        elif event == "completed_with_errors" and successful == len(statuses):
             yield final_event_agrees.finding(
-                f"Job {job_id} was marked completed_with_errors at #{final.seq} but no item "
-                f"failed ({successful} successful).",
+                f"Job {job_id} was marked completed_with_errors at #{final.seq} but all "
+                f"{successful} items were exported successfully.",
                 "Use completed when every item succeeded.",
                 [final.seq],
             )

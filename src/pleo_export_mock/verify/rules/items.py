@@ -54,6 +54,30 @@ def started_before_updates(ctx: Context) -> Iterator[Finding]:
 
 
 @rule(
+    "started-once",
+    "`started` claims a pending job once; an in_progress job is resumed, not restarted",
+    guidance="Claim with `started` once; when recovering an in_progress job, carry on with its "
+    "remaining items.",
+    source="facts §1.13 steps 2-3 (S4, S5)",
+)
+def started_once(ctx: Context) -> Iterator[Finding]:
+    for job_id in ctx.touched_jobs():
+        start = ctx.at_start.get(job_id)
+        if start is not None and not start.eligible:
+            continue  # touching a finished job at all is eligible-jobs-only's finding
+        starts = [e for e in ctx.events(job_id) if event_name(e) == "started"]
+        extra = [e.seq for e in starts if e.status != 202]
+        if extra:
+            was = f" (it was {start.status.value} when the run began)" if start else ""
+            yield started_once.finding(
+                f"`started` was sent to job {job_id} {len(starts)} time(s){was}; "
+                f"{len(extra)} refused.",
+                "Send `started` once, to a pending job; resume an in_progress one directly.",
+                extra,
+            )
+
+
+@rule(
     "read-all-item-pages",
     "Every page of the job's items is read before processing",
     guidance="Retrieve all pages of the export job items (GET /v3/export-jobs/{jobId}/items, "
