@@ -1,0 +1,159 @@
+"""`verify` end to end: the reference connector passes everywhere, each broken one is caught."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from pleo_export_mock.cli import main
+from pleo_export_mock.scenarios.loader import scenario_names
+from pleo_export_mock.verify import RULES
+from pleo_export_mock.verify.runner import VerifyOptions, verify
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+REFERENCE = (sys.executable, str(EXAMPLES / "reference_connector.py"))
+
+
+def _broken_variants() -> dict[str, str]:
+    spec = importlib.util.spec_from_file_location(
+        "broken_connector", EXAMPLES / "broken_connector.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.path.insert(0, str(EXAMPLES))
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(EXAMPLES))
+    breakages: dict[str, str] = module.BREAKAGES
+    return breakages
+
+
+BREAKAGES = _broken_variants()
+
+
+@pytest.mark.parametrize("scenario", scenario_names())
+def test_the_reference_connector_passes_every_scenario(scenario: str) -> None:
+    outcome = verify(VerifyOptions(scenario, REFERENCE, timeout=60))
+    assert outcome.run is not None and outcome.run.exit_code == 0, outcome.run
+    assert outcome.verdict.findings == (), [f.message for f in outcome.verdict.findings]
+
+
+@pytest.mark.parametrize("rule_id", sorted(BREAKAGES))
+def test_each_broken_connector_is_caught_by_its_rule(rule_id: str) -> None:
+    command = (*REFERENCE[:1], str(EXAMPLES / "broken_connector.py"), "--break", rule_id)
+    outcome = verify(VerifyOptions(BREAKAGES[rule_id], command, timeout=60))
+    flagged = {finding.rule_id for finding in outcome.verdict.findings}
+    assert rule_id in flagged, outcome.run.stderr[-2000:] if outcome.run else ""
+    # A wrong final status also misses the scenario's expectation: the same mistake, restated.
+    unrelated = {f.rule_id for f in outcome.verdict.errors} - {rule_id, "scenario-expectations"}
+    assert not unrelated, [f.message for f in outcome.verdict.errors if f.rule_id != rule_id]
+
+
+def test_every_rule_a_client_can_break_has_a_broken_example() -> None:
+    # Transient-failure rules need injected faults, and a connector cannot make a job expire
+    # within a test's time; both are proven on synthetic journals in test_rules.py.
+    needs_faults_or_time = {
+        "retries-transient-failures",
+        "honours-retry-after",
+        "finishes-before-expiry",
+        "scenario-expectations",
+        "all-eligible-jobs-finished",
+        "connector-exits",
+    }
+    assert set(RULES) - needs_faults_or_time <= set(BREAKAGES)
+
+
+def test_cli_exit_codes_and_reports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    report, junit = tmp_path / "report.json", tmp_path / "junit.xml"
+    assert (
+        main(
+            [
+                "verify",
+                "--scenario",
+                "pending",
+                "--report-json",
+                str(report),
+                "--junit",
+                str(junit),
+                "--",
+                *REFERENCE,
+            ]
+        )
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "verdict: PASS" in out
+    data = json.loads(report.read_text())
+    assert data["ok"] and data["scenarios"][0]["connector"]["exitCode"] == 0
+    suite = ET.parse(junit).getroot().find("testsuite")
+    assert suite is not None and suite.get("failures") == "0"
+    assert int(suite.get("tests", "0")) == len(RULES)
+
+
+def test_a_connector_that_does_nothing_fails(capsys: pytest.CaptureFixture[str]) -> None:
+    assert (
+        main(
+            [
+                "verify",
+                "--scenario",
+                "pending",
+                "--",
+                sys.executable,
+                "-c",
+                "print('nothing to do')",
+            ]
+        )
+        == 1
+    )
+    out = capsys.readouterr().out
+    assert "all-eligible-jobs-finished" in out and "verdict: FAIL" in out
+
+
+def test_a_hanging_connector_is_killed_at_the_timeout(tmp_path: Path) -> None:
+    report = tmp_path / "report.json"
+    code = main(
+        [
+            "verify",
+            "--scenario",
+            "pending",
+            "--timeout",
+            "0.5",
+            "--report-json",
+            str(report),
+            "--",
+            sys.executable,
+            "-c",
+            "import time; time.sleep(30)",
+        ]
+    )
+    assert code == 1
+    connector = json.loads(report.read_text())["scenarios"][0]["connector"]
+    assert connector["timedOut"] and connector["exitCode"] is None
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["verify", "--scenario", "pending"], "needs the connector command"),
+        (["verify", "--scenario", "pending", "--", "/no/such/connector"], "cannot start"),
+        (["verify", "--scenario", "no_such", "--", "true"], "no_such"),
+        (["verify", "--scenario", "pending", "--timeout", "0", "--", "true"], "--timeout"),
+    ],
+)
+def test_usage_errors_exit_2(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_rules_command_lists_the_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules"]) == 0
+    listed = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
+    assert listed == list(RULES)
