@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from waitress import wasyncore  # type: ignore[import-untyped]
 from waitress.server import create_server  # type: ignore[import-untyped]
 
 if TYPE_CHECKING:
@@ -83,17 +84,24 @@ class SandboxServer:
         try:
             self._server.run()
         except (OSError, ValueError):
-            # stop() closes the listening socket under the loop's feet; only then is it expected.
+            # A socket closed while the loop was selecting on it: expected only when stopping.
             if not self._stopping.is_set():
                 raise
 
     def stop(self) -> None:
+        """Finish requests in flight, close every socket from the loop's own thread, join."""
         self._stopping.set()
-        self._server.close()
-        self._server.task_dispatcher.shutdown()
-        if self._thread is not None:
+        server = self._server
+        # Workers in flight still need the trigger to hand their answers back to the loop.
+        server.task_dispatcher.shutdown()
+        if self._thread is not None and self._thread.is_alive():
+            # With nothing left to watch (listener, trigger, keep-alive connections) the loop
+            # returns; closing them from another thread would race its select().
+            server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
             self._thread.join(timeout=5)
             self._thread = None
+        else:
+            server.close()
 
     def __enter__(self) -> SandboxServer:
         return self.start()

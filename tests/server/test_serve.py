@@ -91,3 +91,16 @@ def test_serve_refuses_a_busy_port() -> None:
         )
     assert result.returncode == 2
     assert f"cannot listen on 127.0.0.1:{busy.port}" in result.stderr
+
+
+def test_stop_closes_keep_alive_connections(sandbox: Sandbox) -> None:
+    import http.client
+    import threading
+
+    server = SandboxServer(create_app(sandbox)).start()
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    connection.request("GET", "/openapi.json")
+    assert connection.getresponse().read()  # the connection stays open (keep-alive)
+    server.stop()
+    assert not any(t.name == "pleo-export-mock" and t.is_alive() for t in threading.enumerate())
+    connection.close()
