@@ -1,11 +1,31 @@
-"""pleo-export-mock: a stateful sandbox of Pleo's Export API v3, driven by its OpenAPI spec."""
+"""pleo-export-mock: a stateful sandbox of Pleo's Export API v3, driven by its OpenAPI spec.
 
-from .domain.policy import Policy
-from .http import HttpSettings, ResponseContractError, create_app
-from .http.state_view import authorization_header
-from .sandbox import Sandbox, SandboxConfig
-from .server import SandboxServer
+Names are imported on first use, so loading the pytest plugin (or the CLI) stays cheap for
+runs that never touch the sandbox.
+"""
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .domain.policy import Policy
+    from .http import HttpSettings, ResponseContractError, create_app
+    from .http.state_view import authorization_header
+    from .sandbox import Sandbox, SandboxConfig
+    from .server import SandboxServer
+
+_EXPORTS = {
+    "HttpSettings": ".http",
+    "Policy": ".domain.policy",
+    "ResponseContractError": ".http",
+    "Sandbox": ".sandbox",
+    "SandboxConfig": ".sandbox",
+    "SandboxServer": ".server",
+    "authorization_header": ".http.state_view",
+    "create_app": ".http",
+}
 __all__ = [
     "HttpSettings",
     "Policy",
@@ -16,3 +36,11 @@ __all__ = [
     "authorization_header",
     "create_app",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_EXPORTS[name], __name__), name)
+    globals()[name] = value  # later lookups skip this function
+    return value

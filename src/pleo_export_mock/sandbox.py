@@ -7,7 +7,7 @@ users have the same powers.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
@@ -57,12 +57,14 @@ class Sandbox:
             self.state = self._build()
 
     def load_scenario(self, scenario: Scenario | str | Path, seed: int | None = None) -> None:
-        """Replace the state with a scenario given by name, file path or Scenario object."""
+        """Replace the state with a scenario given by name, file path or Scenario object.
+
+        `seed` None means the new scenario's own seed.
+        """
         loaded = _as_scenario(scenario)
         with self._lock:
             self.scenario = loaded
-            if seed is not None:
-                self.config = _with_seed(self.config, seed)
+            self.config = replace(self.config, seed=seed)
             self.state = self._build()
 
     def load_scenario_text(self, text: str, source: str = "<request body>") -> None:
@@ -155,7 +157,3 @@ class Sandbox:
 
 def _as_scenario(scenario: Scenario | str | Path) -> Scenario:
     return scenario if isinstance(scenario, Scenario) else resolve(str(scenario))
-
-
-def _with_seed(config: SandboxConfig, seed: int) -> SandboxConfig:
-    return SandboxConfig(seed=seed, clock=config.clock, start=config.start, policy=config.policy)
