@@ -13,6 +13,8 @@ from pleo_export_mock.http import create_app
 from pleo_export_mock.http.state_view import authorization_header
 from pleo_export_mock.sandbox import Sandbox
 
+pytest_plugins = ["pytester"]  # the plugin's tests run inner pytest sessions
+
 
 @pytest.fixture
 def sandbox() -> Sandbox:

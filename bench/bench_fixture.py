@@ -1,0 +1,219 @@
+"""Per-test cost of the `export_mock` fixture, beside pytest-httpserver's `httpserver`.
+
+Run from the repository root (pytest-httpserver comes with the `bench` extra):
+
+    .venv/bin/pip install -e '.[bench]'     # once
+    ./dev bench bench/bench_fixture.py [--tests 200] [--rounds 3] [--large 5]
+
+Two tiny test files are generated in a temporary directory, `--tests` tests each:
+
+  export_mock   the plugin's fixture on the default scenario (`pending`): a fresh state per
+                test, then one GET /v3/export-jobs?statuses=pending over HTTP (urllib);
+  httpserver    pytest-httpserver: expect_request(...).respond_with_json(...), then the same
+                one request over HTTP (urllib).
+
+Each file runs in its own `python -m pytest` process; a small plugin there records every
+test's setup + call + teardown (pytest_runtest_logreport). The first test pays for starting
+the session's server and the last for stopping it, so both are shown apart and left out of
+the median and p90. Runs alternate (export_mock, httpserver, export_mock, ...) for `--rounds`
+rounds, and the figures pool every round. The target is a median of at most 5 ms for
+export_mock. Then, one run each, for information: the fixture with no request at all (the
+price of a fresh state), `export_mock_client` doing the same GET in process, and `--large`
+tests marked with the `large` scenario (12,000 entries): what building a big scenario costs.
+
+Raw per-test durations go to bench/results/fixture-<timestamp>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+RESULTS = BENCH / "results"
+TARGET_MEDIAN_MS = 5.0
+
+RECORDER = """
+import json
+import os
+
+durations = {}
+
+def pytest_runtest_logreport(report):
+    durations.setdefault(report.nodeid, 0.0)
+    durations[report.nodeid] += report.duration
+
+def pytest_sessionfinish(session):
+    with open(os.environ["BENCH_OUT"], "w") as out:
+        json.dump(list(durations.values()), out)
+"""
+
+EXPORT_MOCK_TESTS = """
+import urllib.request
+
+import pytest
+
+@pytest.mark.parametrize("n", range({tests}))
+def test_one_request(export_mock, n):
+    request = urllib.request.Request(
+        export_mock.url + "/v3/export-jobs?statuses=pending",
+        headers={{"Authorization": export_mock.authorization}},
+    )
+    with urllib.request.urlopen(request) as response:
+        assert response.status == 200
+"""
+
+HTTPSERVER_TESTS = """
+import urllib.request
+
+import pytest
+
+@pytest.mark.parametrize("n", range({tests}))
+def test_one_request(httpserver, n):
+    body = {{"data": [], "pagination": {{}}}}
+    httpserver.expect_request("/v3/export-jobs").respond_with_json(body)
+    request = urllib.request.Request(
+        httpserver.url_for("/v3/export-jobs?statuses=pending"),
+        headers={{"Authorization": "Basic c2J4Og=="}},
+    )
+    with urllib.request.urlopen(request) as response:
+        assert response.status == 200
+"""
+
+FIXTURE_ONLY_TESTS = """
+import pytest
+
+@pytest.mark.parametrize("n", range({tests}))
+def test_no_request(export_mock, n):
+    pass
+"""
+
+CLIENT_TESTS = """
+import pytest
+
+@pytest.mark.parametrize("n", range({tests}))
+def test_one_request(export_mock_client, n):
+    assert export_mock_client.get("/v3/export-jobs?statuses=pending").status_code == 200
+"""
+
+LARGE_TESTS = """
+import pytest
+
+@pytest.mark.export_mock(scenario="large")
+@pytest.mark.parametrize("n", range({tests}))
+def test_large(export_mock, n):
+    assert export_mock.scenario_name == "large"
+"""
+
+
+def run_file(folder: Path, source: str, label: str) -> list[float]:
+    """Per-test seconds of one pytest process over one generated file."""
+    test_file = folder / "test_bench.py"
+    test_file.write_text(source)
+    out = folder / "durations.json"
+    env = {**os.environ, "BENCH_OUT": str(out), "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("PYTEST_ADDOPTS", None)
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "recorder"]
+    completed = subprocess.run(
+        [*command, test_file.name], cwd=folder, env=env, capture_output=True, text=True
+    )
+    if completed.returncode != 0:
+        sys.exit(f"{label}: pytest exited {completed.returncode}\n{completed.stdout[-3000:]}")
+    return [float(d) for d in json.loads(out.read_text())]
+
+
+def ms(seconds: float) -> float:
+    return seconds * 1000
+
+
+def p90(values: list[float]) -> float:
+    return statistics.quantiles(values, n=10)[-1]
+
+
+def summarize(runs: list[list[float]]) -> dict[str, float]:
+    steady = [d for run in runs for d in (run[1:-1] if len(run) > 3 else run)]
+    return {
+        "median_ms": ms(statistics.median(steady)),
+        "p90_ms": ms(p90(steady)) if len(steady) > 1 else ms(steady[0]),
+        "first_ms": ms(statistics.median(run[0] for run in runs)),
+        "last_ms": ms(statistics.median(run[-1] for run in runs)),
+        "tests": len(steady),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tests", type=int, default=200, help="tests per file (default 200)")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds (default 3)")
+    parser.add_argument("--large", type=int, default=5, help="tests on `large` (default 5)")
+    args = parser.parse_args(argv)
+    try:
+        import pytest_httpserver  # noqa: F401
+    except ImportError:
+        print("pytest-httpserver is missing: .venv/bin/pip install -e '.[bench]'", file=sys.stderr)
+        return 2
+
+    compared = {
+        "export_mock, GET over HTTP": EXPORT_MOCK_TESTS.format(tests=args.tests),
+        "httpserver, GET over HTTP": HTTPSERVER_TESTS.format(tests=args.tests),
+    }
+    informative = {
+        "export_mock, no request": FIXTURE_ONLY_TESTS.format(tests=args.tests),
+        "export_mock_client, in process": CLIENT_TESTS.format(tests=args.tests),
+        "export_mock on large, no request": LARGE_TESTS.format(tests=args.large),
+    }
+    runs: dict[str, list[list[float]]] = {label: [] for label in [*compared, *informative]}
+    with tempfile.TemporaryDirectory(prefix="bench-fixture-") as tmp:
+        folder = Path(tmp)
+        (folder / "recorder.py").write_text(RECORDER)
+        (folder / "pytest.ini").write_text("[pytest]\n")
+        for round_number in range(args.rounds):
+            for label, source in compared.items():
+                runs[label].append(run_file(folder, source, f"{label}-{round_number}"))
+            print(f"round {round_number + 1} of {args.rounds} done", file=sys.stderr)
+        for label, source in informative.items():
+            runs[label].append(run_file(folder, source, label))
+
+    summary = {label: summarize(label_runs) for label, label_runs in runs.items()}
+    ours, theirs = (summary[label] for label in compared)
+    verdict = "PASS" if ours["median_ms"] <= TARGET_MEDIAN_MS else "FAIL"
+    print(f"\nper-test cost (setup + call + teardown); {args.tests} tests x {args.rounds} rounds")
+    print("for the first two; first and last test of each run apart (session start and stop):\n")
+    print("| run | median ms | p90 ms | first test ms | last test ms |")
+    print("|---|---:|---:|---:|---:|")
+    for label, row in summary.items():
+        print(
+            f"| {label} | {row['median_ms']:.2f} | {row['p90_ms']:.2f} | "
+            f"{row['first_ms']:.0f} | {row['last_ms']:.0f} |"
+        )
+    print(
+        f"\nratio export_mock / httpserver: median {ours['median_ms'] / theirs['median_ms']:.2f}"
+        f", p90 {ours['p90_ms'] / theirs['p90_ms']:.2f}"
+    )
+    print(f"target: export_mock median <= {TARGET_MEDIAN_MS:.0f} ms: {verdict}")
+
+    RESULTS.mkdir(exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    record = {
+        "when": stamp,
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "arguments": vars(args),
+        "summary": summary,
+        "per_test_seconds": runs,
+    }
+    path = RESULTS / f"fixture-{stamp}.json"
+    path.write_text(json.dumps(record, indent=1))
+    print(f"raw results: {path.relative_to(BENCH.parent)}")
+    return 0 if verdict == "PASS" else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
