@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 
 README = Path(__file__).resolve().parents[1] / "README.md"
-BLOCKS = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.DOTALL)
+ALL_BLOCKS = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.DOTALL)
+# Blocks that open with `# test_....py` are pytest files: run by pytest, not executed here.
+PYTEST_FILES = [block for block in ALL_BLOCKS if re.match(r"# test_\w+\.py\n", block)]
+BLOCKS = [block for block in ALL_BLOCKS if block not in PYTEST_FILES]
 
 
 def test_the_readme_has_examples() -> None:
@@ -42,3 +45,15 @@ def test_readme_rules_table_matches_the_catalogue(capsys: pytest.CaptureFixture[
 
     assert main(["rules", "--markdown"]) == 0
     assert capsys.readouterr().out.strip() in README.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("source", PYTEST_FILES, ids=[f"file{i}" for i in range(len(PYTEST_FILES))])
+def test_readme_pytest_example_passes(source: str, pytester: pytest.Pytester) -> None:
+    name = source.splitlines()[0].removeprefix("# ").removesuffix(".py")
+    pytester.makepyfile(**{name: source})
+    examples = pytester.path / "examples"
+    examples.mkdir()
+    for script in ("reference_connector.py", "fake_erp.py"):
+        (examples / script).write_text((README.parent / "examples" / script).read_text())
+    result = pytester.runpytest("-q")  # the plugin comes in through its entry point
+    result.assert_outcomes(passed=source.count("\ndef test_"))
