@@ -16,6 +16,7 @@ from .domain.clock import Clock, FrozenClock, RunningClock
 from .domain.models import EntryState, ExportJob
 from .domain.policy import Policy
 from .domain.store import Store
+from .faults import FaultPlan
 from .journal import Journal
 from .scenarios.loader import load_scenario_text, resolve
 from .scenarios.model import EntrySpec, Scenario
@@ -47,6 +48,7 @@ class Sandbox:
         self.scenario = _as_scenario(scenario)
         self.journal = Journal()
         self.at_start: dict[str, JobAtStart] = {}
+        self.faults = FaultPlan()
         self.state: SeededSandbox = self._build()
 
     # -- lifecycle of the whole sandbox ----------------------------------------------------
@@ -147,6 +149,7 @@ class Sandbox:
             policy=self.config.policy or self.scenario.policy,
         )
         self.at_start = capture_start(state.store)  # what the verifier compares against
+        self.faults = FaultPlan(self.scenario.faults, self.seed, state.job_ids)
         return state
 
     def _clock(self) -> Clock:

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 from waitress import wasyncore  # type: ignore[import-untyped]
 from waitress.server import create_server  # type: ignore[import-untyped]
 
+from .http.faults import QuietDrops
+
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
@@ -42,6 +44,12 @@ class AccessLog:
         return body
 
 
+def _quiet_waitress() -> None:
+    logger = logging.getLogger("waitress")
+    if not any(isinstance(f, QuietDrops) for f in logger.filters):
+        logger.addFilter(QuietDrops())
+
+
 class SandboxServer:
     """A waitress server; `port=0` picks a free port. Use as a context manager in tests."""
 
@@ -60,6 +68,7 @@ class SandboxServer:
             ident="pleo-export-mock",
             clear_untrusted_proxy_headers=True,
         )
+        _quiet_waitress()
         self.host = host
         self.port: int = self._server.effective_port
         self._thread: threading.Thread | None = None

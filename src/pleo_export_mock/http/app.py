@@ -16,16 +16,18 @@ from werkzeug.wrappers import Request, Response
 from ..domain.credentials import Credential
 from ..domain.errors import DomainError
 from ..errors import SpecError
+from ..faults import Fault
 from ..spec import Spec, load_spec
 from ..spec.routing import build_url_map
 from ..validation import RequestInvalid, RequestValidator, ResponseValidator, Violation
 from . import errors
 from .auth import Authenticator, require_scopes
+from .faults import call_info, dropped, error_for, faulty
 from .handlers import HANDLERS, Call, Handler, Reply
 from .settings import HttpSettings
 
 if TYPE_CHECKING:
-    from _typeshed.wsgi import StartResponse, WSGIEnvironment
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
     from ..sandbox import Sandbox
 
@@ -52,6 +54,7 @@ class Exchange:
     headers: dict[str, str] = field(default_factory=dict)
     request_violations: list[Violation] = field(default_factory=list)
     response_violations: list[Violation] = field(default_factory=list)
+    fault: Fault | None = None  # an injected fault, when one was chosen for this call
 
 
 Observer = Callable[[Exchange], None]
@@ -90,7 +93,7 @@ class SandboxApp:
         response = self.dispatch(request)
         return response(environ, start_response)
 
-    def dispatch(self, request: Request) -> Response:
+    def dispatch(self, request: Request) -> WSGIApplication:
         if self.extra_routes is not None:
             extra = self.extra_routes(request)
             if extra is not None:
@@ -98,17 +101,42 @@ class SandboxApp:
         exchange = Exchange(request, time.time(), self.sandbox.now())
         try:
             exchange.operation_id, exchange.path_params = self._route(request)
-            reply = self._handle(request, exchange)
+            exchange.fault = self._choose_fault(request, exchange)
+            reply = self._serve(request, exchange)
         except errors.ApiError as refusal:
             reply = Reply(refusal.status, refusal.body())
             exchange.headers = refusal.headers
             exchange.request_violations = refusal.violations
         exchange.status, exchange.body = reply.status, reply.body
-        exchange.response_violations = self._validate_response(exchange.operation_id, reply)
+        if exchange.fault is None:
+            exchange.response_violations = self._validate_response(exchange.operation_id, reply)
+        elif exchange.fault.kind in ("drop", "ambiguous_commit"):
+            exchange.status = 0  # the client never sees an answer
         for observer in self.observers:
             observer(exchange)  # the journal records even an answer that breaks our spec
         self._report_violations(exchange)
-        return _json_response(reply, exchange.headers)
+        if exchange.status == 0:
+            return dropped()
+        response = _json_response(reply, exchange.headers)
+        return response if exchange.fault is None else faulty(response, exchange.fault)
+
+    def _choose_fault(self, request: Request, exchange: Exchange) -> Fault | None:
+        plan = self.sandbox.faults
+        if not plan.active:  # the common case: no body parsing, no locking
+            return None
+        operation_id = str(exchange.operation_id)
+        return plan.choose(call_info(request, operation_id, exchange.path_params))
+
+    def _serve(self, request: Request, exchange: Exchange) -> Reply:
+        """Handle the request, unless an injected fault answers in its place."""
+        fault = exchange.fault
+        if fault is not None and not fault.applies_request:
+            if fault.kind == "status":
+                raise error_for(fault)
+            return Reply(0)  # dropped before anything happened
+        if fault is not None and fault.kind == "latency":
+            time.sleep(fault.seconds)
+        return self._handle(request, exchange)
 
     def _route(self, request: Request) -> tuple[str, Mapping[str, Any]]:
         try:

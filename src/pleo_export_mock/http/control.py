@@ -13,6 +13,7 @@ from werkzeug.wrappers import Request, Response
 from ..domain.clock import format_timestamp
 from ..domain.errors import DomainError
 from ..errors import ToolError
+from ..faults import FaultSpecError, parse_rules
 from ..journal.export import to_har, to_ndjson
 from ..spec import Spec, load_spec
 from ..spec.loader import default_spec_path
@@ -97,6 +98,26 @@ def get_journal(call: ControlCall) -> tuple[int, Any]:
     return 200, {"data": [entry.to_dict() for entry in entries]}
 
 
+def get_faults(call: ControlCall) -> tuple[int, Any]:
+    return 200, {"data": call.sandbox.faults.describe()}
+
+
+def add_faults(call: ControlCall) -> tuple[int, Any]:
+    try:
+        rules = parse_rules(call.body["faults"])
+    except FaultSpecError as problem:
+        raise errors.ApiError(400, "INVALID_FAULT", str(problem)) from None
+    if call.body.get("replace"):
+        call.sandbox.faults.clear()
+    call.sandbox.faults.add(rules)
+    return get_faults(call)
+
+
+def clear_faults(call: ControlCall) -> tuple[int, Any]:
+    call.sandbox.faults.clear()
+    return get_faults(call)
+
+
 def get_job_state(call: ControlCall) -> tuple[int, Any]:
     return 200, state_view.job_with_items(call.sandbox, call.params["jobId"])
 
@@ -112,6 +133,9 @@ CONTROL_HANDLERS: dict[str, ControlHandler] = {
     "getState": get_state,
     "getJobState": get_job_state,
     "getJournal": get_journal,
+    "getFaults": get_faults,
+    "addFaults": add_faults,
+    "clearFaults": clear_faults,
 }
 
 

@@ -47,6 +47,7 @@ class Recorder:
             credential=credential.label if credential else None,
             company_ids=credential.company_ids if credential else (),
             duration_ms=(time.time() - exchange.wall_time) * 1000,
+            fault=exchange.fault.describe() if exchange.fault else None,
         )
 
 

@@ -51,6 +51,14 @@ class JournalEntry:
     def ok(self) -> bool:
         return 200 <= self.status < 300
 
+    @property
+    def fault_kind(self) -> str | None:
+        """`status`, `latency`, `drop`, `truncate`, `malformed` or `ambiguous_commit`."""
+        if self.fault is None:
+            return None
+        first = self.fault.split(" ", 1)[0]
+        return "status" if first == "status" else first
+
     def describe(self) -> str:
         """`#12 PUT /v3/export-jobs/<id>/items -> 200`, for findings and reports."""
         query = "&".join(f"{k}={v}" for k, values in self.query.items() for v in values)

@@ -12,6 +12,7 @@ from typing import Any
 from ..domain.credentials import ALL_SCOPES, CredentialKind
 from ..domain.models import ItemStatus, JobStatus
 from ..domain.policy import Policy
+from ..faults.model import FaultRule, FaultSpecError, parse_rule
 from .catalog import COUNTRIES, DEFAULT_COUNTRY
 from .messages import item_failure_text, job_failure_text, with_article
 from .model import (
@@ -56,8 +57,20 @@ def build_scenario(source: Source) -> Scenario:
         credentials=_credentials(data.get("credentials")),
         expect=_expectations(data.get("expect", {})),
         policy=Policy(**data.get("policy", {})),
+        faults=_faults(source, data.get("faults", [])),
         source=source.file,
     )
+
+
+def _faults(source: Source, data: list[Any]) -> tuple[FaultRule, ...]:
+    rules = []
+    for position, raw in enumerate(data):
+        try:
+            rules.append(parse_rule(raw, f"faults[{position}]"))
+        except FaultSpecError as problem:
+            reason = str(problem).split(": ", 1)[-1]
+            raise source.error(("faults", position), reason) from None
+    return tuple(rules)
 
 
 def _credentials(data: list[dict[str, Any]] | None) -> tuple[CredentialSpec, ...] | None:

@@ -15,6 +15,7 @@ from typing import Any
 from ..domain.credentials import CredentialKind
 from ..domain.models import ItemStatus, JobStatus
 from ..domain.policy import Policy
+from ..faults.model import FaultRule
 from .yaml_source import DocPath
 
 
@@ -106,6 +107,7 @@ class Scenario:
     credentials: tuple[CredentialSpec, ...] | None = None
     expect: Expectations = field(default_factory=Expectations)
     policy: Policy = field(default_factory=Policy)  # the scenario's switches (decisions.md)
+    faults: tuple[FaultRule, ...] = ()  # what goes wrong on the wire, and when
     source: str = "<body>"  # the file as shown in messages, or what the text came from
     path: Path | None = None  # the file it was read from, if any
 

@@ -1,0 +1,182 @@
+"""Fault injection: rules select calls precisely, each kind does what it says, all is journaled."""
+
+from __future__ import annotations
+
+import http.client
+from pathlib import Path
+from typing import Any
+
+import pytest
+from werkzeug.test import Client
+
+from pleo_export_mock import Sandbox, SandboxServer, authorization_header, create_app
+from pleo_export_mock.faults import CallInfo, FaultPlan, FaultSpecError, parse_rules
+from pleo_export_mock.scenarios.errors import ScenarioError
+from pleo_export_mock.scenarios.loader import load_scenario_file
+
+from ..conftest import Api
+
+
+def _plan(*rules: dict[str, Any], seed: int = 1) -> FaultPlan:
+    return FaultPlan(parse_rules(list(rules)), seed)
+
+
+def _fired(plan: FaultPlan, calls: int, operation: str = "getExportJobByIdV3") -> list[int]:
+    return [n for n in range(1, calls + 1) if plan.choose(CallInfo(operation)) is not None]
+
+
+def test_selectors_pick_the_calls_they_name() -> None:
+    base = {"operation": "getExportJobByIdV3", "kind": "drop"}
+    assert _fired(_plan({**base, "nth": 2}), 6) == [2]
+    assert _fired(_plan({**base, "first": 3}), 6) == [1, 2, 3]
+    assert _fired(_plan({**base, "every": 2}), 6) == [2, 4, 6]
+    assert _fired(_plan({**base, "every": 2, "times": 2}), 8) == [2, 4]
+    assert _fired(_plan({**base, "nth": 1}), 3, operation="getExportJobsListV3") == []
+
+
+def test_probability_is_seeded() -> None:
+    rule = {"operation": "*", "probability": 0.3, "kind": "status", "status": 503}
+    first = _fired(_plan(rule, seed=5), 200)
+    assert first == _fired(_plan(rule, seed=5), 200)
+    assert first != _fired(_plan(rule, seed=6), 200)
+    assert 30 < len(first) < 90
+
+
+def test_event_and_job_filters() -> None:
+    plan = FaultPlan(
+        parse_rules(
+            [
+                {
+                    "operation": "createExportJobEventV3",
+                    "event": "completed",
+                    "job": "export",
+                    "nth": 1,
+                    "kind": "drop",
+                }
+            ]
+        ),
+        1,
+        {"export": "job-1"},
+    )
+    assert plan.choose(CallInfo("createExportJobEventV3", "started", "job-1")) is None
+    assert plan.choose(CallInfo("createExportJobEventV3", "completed", "job-2")) is None
+    assert plan.choose(CallInfo("createExportJobEventV3", "completed", "job-1")) is not None
+
+
+@pytest.mark.parametrize(
+    "rule, message",
+    [
+        ({"kind": "status", "status": 418, "nth": 1}, "418 is not one of 429, 500"),
+        ({"kind": "status", "status": 503}, "exactly one of nth, first, every, probability"),
+        ({"kind": "status", "status": 503, "nth": 1, "every": 2}, "exactly one of"),
+        ({"kind": "latency", "nth": 1}, "seconds"),
+        ({"kind": "explode", "nth": 1}, "'explode' is not one of"),
+        ({"kind": "drop", "probability": 1.5}, "probability"),
+        ({"kind": "status", "status": 429, "retry_after": 0.5, "nth": 1}, "whole seconds"),
+        ({"kind": "drop", "nth": 1, "colour": "red"}, "unknown key(s) colour"),
+    ],
+)
+def test_bad_rules_say_where_and_why(rule: dict[str, Any], message: str) -> None:
+    with pytest.raises(FaultSpecError, match="faults\\[0\\]") as raised:
+        parse_rules([rule])
+    assert message in str(raised.value)
+
+
+def test_a_broken_fault_in_a_scenario_file_names_file_and_place(tmp_path: Path) -> None:
+    text = (Path(__file__).resolve().parents[2] / "fixtures" / "outage.yaml").read_text()
+    broken = tmp_path / "outage.yaml"
+    broken.write_text(text.replace("status: 503}", "status: 503, every: 2}"))
+    with pytest.raises(ScenarioError) as raised:
+        load_scenario_file(broken)
+    assert "outage.yaml" in str(raised.value) and "faults[0]" in str(raised.value)
+
+
+def test_status_faults_answer_in_pleos_shape_and_change_nothing(
+    api: Api, client: Client, sandbox: Sandbox, pending_job: dict[str, Any]
+) -> None:
+    client.post(
+        "/_mock/faults",
+        json={
+            "faults": [
+                {
+                    "operation": "createExportJobEventV3",
+                    "nth": 1,
+                    "kind": "status",
+                    "status": 429,
+                    "retry_after": 2,
+                }
+            ]
+        },
+    )
+    refused = api(
+        "POST", "/v3/export-job-events", json={"event": "started", "jobId": pending_job["id"]}
+    )
+    assert (refused.status_code, refused.json["type"], refused.headers["Retry-After"]) == (
+        429,
+        "TOO_MANY_REQUESTS",
+        "2",
+    )
+    assert sandbox.store.job(pending_job["id"]).status.value == "pending"
+    assert sandbox.journal.last is not None and sandbox.journal.last.fault_kind == "status"
+    described = client.get("/_mock/faults").json["data"][0]
+    assert (described["matched"], described["fired"]) == (1, 1)
+    assert client.delete("/_mock/faults").json == {"data": []}
+
+
+def test_ambiguous_commit_applies_then_drops(
+    api: Api, client: Client, sandbox: Sandbox, pending_job: dict[str, Any]
+) -> None:
+    client.post(
+        "/_mock/faults",
+        json={
+            "faults": [
+                {"operation": "createExportJobEventV3", "nth": 1, "kind": "ambiguous_commit"}
+            ]
+        },
+    )
+    with pytest.raises(ConnectionResetError):
+        api("POST", "/v3/export-job-events", json={"event": "started", "jobId": pending_job["id"]})
+    assert sandbox.store.job(pending_job["id"]).status.value == "in_progress"
+    last = sandbox.journal.last
+    assert last is not None and last.status == 0 and last.fault_kind == "ambiguous_commit"
+
+
+def test_a_bad_fault_over_http_is_400(client: Client) -> None:
+    response = client.post("/_mock/faults", json={"faults": [{"kind": "drop"}]})
+    assert (response.status_code, response.json["type"]) == (400, "INVALID_FAULT")
+
+
+@pytest.mark.server
+def test_faults_on_the_wire(sandbox: Sandbox, pending_job: dict[str, Any]) -> None:
+    job_url = f"/v3/export-jobs/{pending_job['id']}"
+    sandbox.faults.add(
+        parse_rules(
+            [
+                {"operation": "getExportJobByIdV3", "nth": 1, "kind": "drop"},
+                {"operation": "getExportJobByIdV3", "nth": 2, "kind": "truncate"},
+                {"operation": "getExportJobByIdV3", "nth": 3, "kind": "malformed"},
+                {"operation": "getExportJobByIdV3", "nth": 4, "kind": "latency", "seconds": 0.01},
+            ]
+        )
+    )
+    headers = {"Authorization": authorization_header(sandbox.state.credentials[0])}
+    outcomes: list[str] = []
+    with SandboxServer(create_app(sandbox)) as server:
+        for _ in range(4):
+            connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+            try:
+                connection.request("GET", job_url, headers=headers)
+                response = connection.getresponse()
+                body = response.read()
+                outcomes.append(
+                    "json" if body.startswith(b'{"data"') and body.endswith(b"}") else "garbled"
+                )
+            except http.client.RemoteDisconnected:
+                outcomes.append("dropped")
+            except http.client.IncompleteRead:
+                outcomes.append("cut")
+            finally:
+                connection.close()
+    assert outcomes == ["dropped", "cut", "garbled", "json"]
+    reads = sandbox.journal.for_operation("getExportJobByIdV3")
+    assert [e.fault_kind for e in reads] == ["drop", "truncate", "malformed", "latency"]
