@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from reference_connector import BATCH_SIZE, OPEN, ApiError, Connector, Json, Voucher, main
+from reference_connector import OPEN, ApiError, Connector, Json, Voucher, main
 
 log = logging.getLogger("broken_connector")
 
@@ -201,14 +201,45 @@ class BareFailures(Connector):
         return {"accountingEntryId": entry_id, "status": "failed"}
 
 
-@breaks("no-duplicate-success")
-class ReportsSuccessTwice(Connector):
-    def report(self, job_id: str, updates: list[Json], job_items: list[Json]) -> dict[str, str]:
-        statuses = super().report(job_id, updates, job_items)
-        again = [update for update in updates if update["status"] == "successful"]
-        for start in range(0, len(again), BATCH_SIZE):
-            self.put_batch(job_id, again[start : start + BATCH_SIZE])
-        return statuses
+@breaks("no-duplicate-success", "flaky_network")
+class RebooksAfterLostAnswer(Connector):
+    """When a PUT's answer is lost, it books the batch in the ERP again and resends it:
+    new vouchers for entries Pleo already has as successful (a duplicate posting)."""
+
+    def put_batch(self, job_id: str, batch: list[Json]) -> dict[str, str]:
+        def rebook() -> list[Json]:
+            log.warning("BROKEN: answer lost, booking the batch again")
+            return [{**u, "externalId": f"{u.get('externalId')}-again"} for u in batch]
+
+        path = f"/v3/export-jobs/{job_id}/items"
+        self.client.request("PUT", path, body=batch, rebuild=rebook)
+        return {update["accountingEntryId"]: update["status"] for update in batch}
+
+
+@breaks("retries-transient-failures", "flaky_network")
+class RetriesAtOnce(Connector):
+    """Retries transient failures, but immediately: no backoff at all."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.client.sleep = lambda delay: None
+
+
+@breaks("honours-retry-after", "rate_limited")
+class IgnoresRetryAfter(Connector):
+    """Backs off by its own short schedule, whatever Retry-After says."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.client.sleep = lambda delay: time.sleep(0.2)
+
+
+@breaks("gives-up-with-reason", "outage")
+class VagueFailure(Connector):
+    """Gives up correctly, then fails the job as a configuration problem."""
+
+    def fail(self, job_id: str, reason_type: str, reason: str) -> None:
+        super().fail(job_id, "invalid_configuration", reason)
 
 
 @breaks("one-final-event")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -74,7 +75,7 @@ class Context:
             for e in self.calls(EVENT)
             if reached_workflow(e)
             and (job_id is None or e.job_id == job_id)
-            and (accepted is None or (e.status == 202) == accepted)
+            and (accepted is None or applied(e) == accepted)
         ]
 
     def puts(self, job_id: str) -> list[JournalEntry]:
@@ -84,6 +85,14 @@ class Context:
         """The accepted event that finished the job, if the connector finished it."""
         return next(
             (e for e in self.events(job_id, accepted=True) if event_name(e) in FINAL_EVENTS), None
+        )
+
+    def retries_lost_answer(self, entry: JournalEntry) -> bool:
+        """An identical request was sent before and its answer never arrived: a fair retry."""
+        signature = exact_signature(entry)
+        return any(
+            e.seq < entry.seq and answer_lost(e) and exact_signature(e) == signature
+            for e in self.entries
         )
 
     def claim(self, job_id: str) -> JournalEntry | None:
@@ -98,6 +107,29 @@ class Context:
         """Jobs the connector should have processed: open at the start, in its companies."""
         jobs = [j for j in self.at_start.values() if j.eligible and j.company_id in self.companies]
         return sorted(jobs, key=lambda job: job.created_at)
+
+
+TRANSIENT_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+def answer_lost(entry: JournalEntry) -> bool:
+    """The client got no usable answer: no answer at all, a cut one, or one that is not JSON."""
+    return entry.status == 0 or entry.fault_kind in ("truncate", "malformed")
+
+
+def transient_failure(entry: JournalEntry) -> bool:
+    """A failure worth retrying: 429, a 5xx of the gateway kind, or a lost answer."""
+    return entry.status in TRANSIENT_STATUSES or answer_lost(entry)
+
+
+def applied(entry: JournalEntry) -> bool:
+    """The sandbox accepted the write, whether or not the client heard about it."""
+    return entry.ok or entry.fault_kind == "ambiguous_commit"
+
+
+def exact_signature(entry: JournalEntry) -> str:
+    query = "&".join(f"{k}={v}" for k, values in sorted(entry.query.items()) for v in values)
+    return f"{entry.method} {entry.path}?{query} {json.dumps(entry.request_body, sort_keys=True)}"
 
 
 def reached_workflow(entry: JournalEntry) -> bool:
@@ -120,7 +152,9 @@ def put_items(entry: JournalEntry) -> list[dict[str, Any]]:
 
 
 def accepted_items(entry: JournalEntry) -> list[dict[str, Any]]:
-    """The items a PUT's 200 answer says were applied."""
+    """The items a PUT applied: as its 200 answer says, or as sent when the answer was lost."""
+    if entry.fault_kind == "ambiguous_commit":
+        return put_items(entry)
     body = entry.response_body
     if entry.status != 200 or not isinstance(body, dict):
         return []

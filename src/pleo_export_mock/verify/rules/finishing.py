@@ -53,7 +53,11 @@ def one_final_event(ctx: Context) -> Iterator[Finding]:
         final = ctx.final_event(job_id)
         if final is None:
             continue
-        after = [e.seq for e in ctx.writes() if e.job_id == job_id and e.seq > final.seq]
+        after = [
+            e.seq
+            for e in ctx.writes()
+            if e.job_id == job_id and e.seq > final.seq and not ctx.retries_lost_answer(e)
+        ]
         if after:
             yield one_final_event.finding(
                 f"Job {job_id} was finished by #{final.seq} ({event_name(final)}), yet the "

@@ -10,6 +10,8 @@ from ..context import (
     LIST_ITEMS,
     Context,
     accepted_items,
+    answer_lost,
+    applied,
     event_name,
     put_items,
     seen_item_ids,
@@ -66,7 +68,7 @@ def started_once(ctx: Context) -> Iterator[Finding]:
         if start is not None and not start.eligible:
             continue  # touching a finished job at all is eligible-jobs-only's finding
         starts = [e for e in ctx.events(job_id) if event_name(e) == "started"]
-        extra = [e.seq for e in starts if e.status != 202]
+        extra = [e.seq for e in starts if not applied(e) and not ctx.retries_lost_answer(e)]
         if extra:
             was = f" (it was {start.status.value} when the run began)" if start else ""
             yield started_once.finding(
@@ -196,28 +198,36 @@ def exported_at_plausible(ctx: Context) -> Iterator[Finding]:
     source="facts §1.7 (S4: 'Do not duplicate already successful updates')",
 )
 def no_duplicate_success(ctx: Context) -> Iterator[Finding]:
-    reported: dict[tuple[str, str], tuple[int, object]] = {}  # (job, entry) -> (seq, externalId)
+    # (job, entry) -> (seq, externalId, whether the client heard that it was applied)
+    reported: dict[tuple[str, str], tuple[int, object, bool]] = {}
     for entry in ctx.calls("updateExportJobItemsV3"):
-        lost = entry.status == 0 or entry.fault is not None  # the answer never reached the client
+        applied_ids = {item.get("accountingEntryId") for item in accepted_items(entry)}
+        twice: list[tuple[str, int]] = []  # booked again under another externalId
+        again: list[tuple[str, int]] = []  # the same success sent again, already heard
         for item in put_items(entry):
             if item.get("status") != "successful":
                 continue
             key = (str(entry.job_id), str(item.get("accountingEntryId")))
             if key in reported:
-                first_seq, external_id = reported[key]
-                twice = item.get("externalId") != external_id
+                first_seq, external_id, heard = reported[key]
+                if item.get("externalId") != external_id:
+                    twice.append((key[1], first_seq))
+                elif heard:
+                    again.append((key[1], first_seq))
+            if key[1] in applied_ids:
+                reported[key] = (entry.seq, item.get("externalId"), not answer_lost(entry))
+        for found, what in (
+            (twice, "under another externalId: booked twice in the ERP"),
+            (again, "again although Pleo had confirmed them"),
+        ):
+            if found:
                 yield no_duplicate_success.finding(
-                    f"Entry {key[1]} was reported successful at #{first_seq} and again at "
-                    f"#{entry.seq}"
-                    + (" with another externalId: booked twice in the ERP." if twice else "."),
+                    f"#{entry.seq} reports {len(found)} entr{'y' if len(found) == 1 else 'ies'} "
+                    f"successful {what} (e.g. {found[0][0]}, first reported at #{found[0][1]}).",
                     "Keep track of what succeeded; after a lost answer, re-read the job's items "
                     "and send only what is not successful yet.",
-                    [first_seq, entry.seq],
+                    [found[0][1], entry.seq],
                 )
-            elif not lost:
-                accepted = {i.get("accountingEntryId") for i in accepted_items(entry)}
-                if key[1] in accepted:
-                    reported[key] = (entry.seq, item.get("externalId"))
 
 
 def _missing_fields(

@@ -6,11 +6,10 @@ import json
 from collections.abc import Iterator
 
 from ...journal import JournalEntry
-from ..context import Context
+from ..context import Context, event_name, transient_failure
 from ..model import Finding
 from ..registry import rule
 
-TRANSIENT = frozenset({429, 500, 502, 503, 504})
 MIN_BACKOFF = 0.05  # seconds: anything quicker is an immediate retry, not a backoff
 SOURCE = "facts §1.13 step 7 (S5: retry transient failures); HTTP Retry-After (RFC 9110 §10.2.3)"
 
@@ -64,6 +63,48 @@ def honours_retry_after(ctx: Context) -> Iterator[Finding]:
 
 
 @rule(
+    "gives-up-with-reason",
+    "A failure that does not pass fails the job with a fitting reason type",
+    guidance="When retries run out, send `failed` with pleo_rate_limit after 429s, or "
+    "service_unreachable / service_timeout after 5xx answers and lost connections.",
+    source=SOURCE + "; facts §1.5 (ExportJobFailureReasonType)",
+)
+def gives_up_with_reason(ctx: Context) -> Iterator[Finding]:
+    for job_id in ctx.touched_jobs():
+        failed = next(
+            (e for e in ctx.events(job_id, accepted=True) if event_name(e) == "failed"), None
+        )
+        cause = _unrecovered_failure(ctx, job_id, failed.seq) if failed else None
+        if failed is None or cause is None:
+            continue
+        expected = GIVE_UP_REASONS[429 if cause.status == 429 else 503]
+        reason = failed.request_body.get("failureReasonType")
+        if reason not in expected:
+            yield gives_up_with_reason.finding(
+                f"Job {job_id} was failed at #{failed.seq} with {reason!r} after "
+                f"{cause.describe()} kept failing.",
+                f"Use {' or '.join(expected)}.",
+                [cause.seq, failed.seq],
+            )
+
+
+GIVE_UP_REASONS = {429: ("pleo_rate_limit",), 503: ("service_unreachable", "service_timeout")}
+
+
+def _unrecovered_failure(ctx: Context, job_id: str, before: int) -> JournalEntry | None:
+    """The last transient failure about the job that no later attempt made good."""
+    for failed in reversed([e for e in _transient(ctx) if e.seq < before]):
+        if failed.job_id != job_id:
+            continue
+        signature = _signature(failed)
+        recovered = any(
+            failed.seq < e.seq < before and _signature(e) == signature and e.ok for e in ctx.entries
+        )
+        return None if recovered else failed
+    return None
+
+
+@rule(
     "no-retry-loop",
     "A refused request is not repeated in a loop",
     guidance="Client errors (4xx other than 408 and 429) will not succeed on retry.",
@@ -85,7 +126,7 @@ def no_retry_loop(ctx: Context) -> Iterator[Finding]:
 
 
 def _transient(ctx: Context) -> list[JournalEntry]:
-    return [e for e in ctx.entries if e.status in TRANSIENT or e.fault is not None]
+    return [e for e in ctx.entries if transient_failure(e)]
 
 
 def _signature(entry: JournalEntry, exact: bool = False) -> str:
