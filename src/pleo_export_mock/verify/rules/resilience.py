@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 from ...journal import JournalEntry
-from ..context import Context, event_name, transient_failure
+from ..context import Context, event_name, exact_signature, transient_failure
 from ..model import Finding
 from ..registry import rule
 
@@ -111,17 +110,16 @@ def _unrecovered_failure(ctx: Context, job_id: str, before: int) -> JournalEntry
     source=SOURCE,
 )
 def no_retry_loop(ctx: Context) -> Iterator[Finding]:
-    repeats: dict[tuple[str, int], list[int]] = {}
+    repeats: dict[tuple[str, int], list[JournalEntry]] = {}
     for entry in ctx.entries:
         if 400 <= entry.status < 500 and entry.status not in (408, 429):
-            repeats.setdefault((_signature(entry, exact=True), entry.status), []).append(entry.seq)
-    for (signature, status), seqs in repeats.items():
-        if len(seqs) >= 3:
+            repeats.setdefault((exact_signature(entry), entry.status), []).append(entry)
+    for same in repeats.values():
+        if len(same) >= 3:
             yield no_retry_loop.finding(
-                f"{signature.split(' ', 2)[0]} {signature.split(' ', 2)[1]} got {status} "
-                f"{len(seqs)} times with the same request.",
+                f"{same[0].describe()}, and {len(same) - 1} more times the same request.",
                 "Read the error body, fix the request or give up; do not resend it unchanged.",
-                seqs,
+                (entry.seq for entry in same),
             )
 
 
@@ -129,15 +127,12 @@ def _transient(ctx: Context) -> list[JournalEntry]:
     return [e for e in ctx.entries if transient_failure(e)]
 
 
-def _signature(entry: JournalEntry, exact: bool = False) -> str:
-    """Which requests count as the same one: writes by job, reads by URL; `exact` adds the body."""
-    query = "&".join(f"{k}={v}" for k, values in sorted(entry.query.items()) for v in values)
-    base = f"{entry.method} {entry.path}?{query}"
-    if exact:
-        return f"{base} {json.dumps(entry.request_body, sort_keys=True)}"
+def _signature(entry: JournalEntry) -> str:
+    """Which requests count as attempts of the same one: writes by job, reads by URL."""
     if entry.method in ("PUT", "POST"):
         return f"{entry.operation_id} {entry.job_id}"
-    return base
+    query = "&".join(f"{k}={v}" for k, values in sorted(entry.query.items()) for v in values)
+    return f"{entry.method} {entry.path}?{query}"
 
 
 def _next_attempt(ctx: Context, failed: JournalEntry) -> JournalEntry | None:
