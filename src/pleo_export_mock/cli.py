@@ -68,7 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     verify = commands.add_parser(
         "verify",
         help="run a connector against a fresh sandbox and judge what it did",
-        usage="pleo-export-mock verify --scenario NAME [--seed N] [--timeout S] "
+        usage="pleo-export-mock verify --scenario NAME [--seed N] [--seeds N] [--timeout S] "
         "[--report-json FILE] [--junit FILE] -- COMMAND [ARGS...]",
     )
     verify.add_argument(
@@ -78,6 +78,14 @@ def _parser() -> argparse.ArgumentParser:
         help="the scenario to run the connector on; `all` runs every shipped one",
     )
     verify.add_argument("--seed", type=int, default=None, help="seed for ids and generated data")
+    verify.add_argument(
+        "--seeds",
+        type=int,
+        default=1,
+        metavar="N",
+        help="run each scenario N times, with N consecutive seeds from --seed "
+        "(for `fuzz`: N different hostile data sets)",
+    )
     verify.add_argument(
         "--timeout",
         type=float,
@@ -146,12 +154,15 @@ def _verify(args: argparse.Namespace) -> int:
         raise UsageError("verify needs the connector command after `--`")
     if args.timeout <= 0:
         raise UsageError(f"--timeout {args.timeout:g}: must be more than 0 seconds")
+    if args.seeds < 1:
+        raise UsageError(f"--seeds {args.seeds}: give 1 or more")
     names = scenario_names() if args.scenario == "all" else [args.scenario]
     outcomes = []
     for name in names:
-        outcome = verify(VerifyOptions(name, tuple(command), args.seed, args.timeout))
-        print(format_outcome(outcome), end="\n\n", flush=True)
-        outcomes.append(outcome)
+        for seed in _seeds(name, args.seed, args.seeds):
+            outcome = verify(VerifyOptions(name, tuple(command), seed, args.timeout))
+            print(format_outcome(outcome), end="\n\n", flush=True)
+            outcomes.append(outcome)
     if args.report_json:
         report = {
             "ok": all(o.verdict.ok for o in outcomes),
@@ -160,13 +171,23 @@ def _verify(args: argparse.Namespace) -> int:
         _write(args.report_json, json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     if args.junit:
         _write(args.junit, to_junit(outcomes))
-    failed = [o.scenario for o in outcomes if not o.verdict.ok]
+    failed = [f"{o.scenario} (seed {o.seed})" for o in outcomes if not o.verdict.ok]
     if len(outcomes) > 1:
         print(
-            f"{len(outcomes) - len(failed)} of {len(outcomes)} scenarios passed"
+            f"{len(outcomes) - len(failed)} of {len(outcomes)} runs passed"
             + (f"; failed: {', '.join(failed)}" if failed else "")
         )
     return 1 if failed else 0
+
+
+def _seeds(scenario: str, seed: int | None, count: int) -> list[int | None]:
+    """`count` consecutive seeds from `seed` (or the scenario's own); [seed] for one run."""
+    if count == 1:
+        return [seed]
+    from .scenarios.loader import resolve
+
+    first = seed if seed is not None else resolve(scenario).seed
+    return list(range(first, first + count))
 
 
 def _write(path: Path, text: str) -> None:

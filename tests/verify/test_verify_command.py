@@ -155,3 +155,13 @@ def test_rules_command_lists_the_catalogue(capsys: pytest.CaptureFixture[str]) -
     assert main(["rules"]) == 0
     listed = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
     assert listed == list(RULES)
+
+
+def test_several_seeds_name_each_run(capsys: pytest.CaptureFixture[str]) -> None:
+    assert (
+        main(["verify", "--scenario", "pending", "--seed", "40", "--seeds", "2", "--", *REFERENCE])
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "scenario pending (seed 40)" in out and "scenario pending (seed 41)" in out
+    assert "2 of 2 runs passed" in out
