@@ -125,6 +125,7 @@ def _entry(data: dict[str, Any], at: DocPath) -> EntrySpec:
         receipts=data.get("receipts"),
         bookkeeping=data.get("bookkeeping"),
         overrides=data.get("overrides", {}),
+        hostile=data.get("hostile", False),
     )
 
 

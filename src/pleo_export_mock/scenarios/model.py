@@ -35,6 +35,8 @@ class EntrySpec:
     receipts: int | None = None
     bookkeeping: str | None = None  # forces bookkeeping data whatever the job says
     overrides: Mapping[str, Any] = field(default_factory=dict)
+    # Hostile but valid data from the seed (reverse fuzzing); count and the knobs above unused.
+    hostile: bool = False
 
 
 @dataclass(frozen=True, slots=True)

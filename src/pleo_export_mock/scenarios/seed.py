@@ -39,18 +39,19 @@ class SeededSandbox:
 def build_store(
     scenario: Scenario, *, seed: int | None = None, clock: Clock, policy: Policy | None = None
 ) -> SeededSandbox:
-    ids = IdFactory(scenario.seed if seed is None else seed)
+    seed = scenario.seed if seed is None else seed
+    ids = IdFactory(seed)
     sandbox = SeededSandbox(Store(clock, ids, policy), [], {}, scenario)
     # One "now" for the whole seeding, so a running clock cannot skew the offsets mid-way.
     now = clock.now()
     for company in scenario.companies:
-        _seed_company(sandbox, company, ids, now)
+        _seed_company(sandbox, company, ids, now, seed)
     sandbox.credentials = _credentials(scenario, sandbox.company_ids, ids)
     return sandbox
 
 
 def _seed_company(
-    sandbox: SeededSandbox, company: CompanySpec, ids: IdFactory, now: datetime
+    sandbox: SeededSandbox, company: CompanySpec, ids: IdFactory, now: datetime, seed: int
 ) -> None:
     store = sandbox.store
     record = store.add_company(
@@ -62,14 +63,19 @@ def _seed_company(
     sandbox.generators[record.id] = generator
     context = _entry_context(company, now)
     for entry in company.entries:
-        rng = ids.fork(f"entries:{company.key}:{entry.key}")
-        before, vendor_based = context.get(entry.key, (now, company.vendor_based_bookkeeping))
-        sandbox.entry_ids[entry.key] = [
-            store.add_entry(
-                record.id, generator.payload(rng, entry, before=before, vendor_based=vendor_based)
-            ).id
-            for _ in range(entry.count)
-        ]
+        if entry.hostile:  # reverse fuzzing: the seed decides how many and how nasty
+            # Imported here: the hostile generator itself builds on this package's catalogue.
+            from ..fuzzing.hostile import hostile_entries
+
+            payloads = hostile_entries(seed, company_id=company.key)
+        else:
+            rng = ids.fork(f"entries:{company.key}:{entry.key}")
+            before, vendor_based = context.get(entry.key, (now, company.vendor_based_bookkeeping))
+            payloads = [
+                generator.payload(rng, entry, before=before, vendor_based=vendor_based)
+                for _ in range(entry.count)
+            ]
+        sandbox.entry_ids[entry.key] = [store.add_entry(record.id, p).id for p in payloads]
     for job in sorted(company.jobs, key=lambda job: job.created):
         sandbox.job_ids[job.key] = _seed_job(sandbox, record.id, job, book, ids, now)
 
