@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -105,6 +106,14 @@ def outcome_json(outcome: Outcome) -> dict[str, Any]:
     }
 
 
+# Characters XML 1.0 cannot carry at all; connector output and fuzz data may hold them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)
+
+
 def to_junit(outcomes: Sequence[Outcome]) -> str:
     """One testsuite per scenario, one testcase per rule; error findings are failures."""
     suites = ET.Element("testsuites", name="pleo-export-mock verify")
@@ -133,12 +142,15 @@ def to_junit(outcomes: Sequence[Outcome]) -> str:
             text = "\n\n".join(f"{f.message}\nexpected: {f.expected}" for f in findings)
             if any(f.severity is Severity.ERROR for f in findings):
                 ET.SubElement(
-                    case, "failure", message=findings[0].message, type="ConnectorRuleViolation"
-                ).text = text
+                    case,
+                    "failure",
+                    message=_xml_text(findings[0].message),
+                    type="ConnectorRuleViolation",
+                ).text = _xml_text(text)
             elif findings:
-                ET.SubElement(case, "system-out").text = f"warning: {text}"
+                ET.SubElement(case, "system-out").text = _xml_text(f"warning: {text}")
         if outcome.run is not None:
-            ET.SubElement(suite, "system-out").text = outcome.run.stdout
-            ET.SubElement(suite, "system-err").text = outcome.run.stderr
+            ET.SubElement(suite, "system-out").text = _xml_text(outcome.run.stdout)
+            ET.SubElement(suite, "system-err").text = _xml_text(outcome.run.stderr)
     ET.indent(suites)
     return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"

@@ -52,6 +52,7 @@ def run_connector(command: Sequence[str], env: dict[str, str], timeout: float) -
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            errors="replace",  # a connector may print anything; its bytes are not ours to judge
             stdin=subprocess.DEVNULL,
         )
     except OSError as problem:
