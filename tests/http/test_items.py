@@ -134,3 +134,11 @@ def test_a_cursor_from_another_list_is_refused(api: Api, pending_job: dict[str, 
     cursor = export_page["pagination"]["endCursor"]
     response = api("GET", f"/v3/export-jobs/{pending_job['id']}/items?after={cursor}")
     assert (response.status_code, response.json["type"]) == (400, "INVALID_PAGINATION")
+
+
+def test_a_leap_second_export_time_is_accepted(api: Api, pending_job: dict[str, Any]) -> None:
+    start(api, pending_job["id"])
+    entry = all_items(api, pending_job["id"])[0]["accountingEntryId"]
+    update = {**_success(entry), "exportedAt": "2016-12-31T23:59:60Z"}
+    response = api("PUT", f"/v3/export-jobs/{pending_job['id']}/items", json=[update])
+    assert response.status_code == 200 and response.json["errors"] == []

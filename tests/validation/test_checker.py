@@ -88,3 +88,25 @@ JSON = st.recursive(
 def test_engines_agree_on_generated_values(field: str, value: Any) -> None:
     instance = _with(("data", field), value)
     assert COMPILED.fast.is_valid(instance) is (not list(COMPILED.reference.iter_errors(instance)))
+
+
+@pytest.mark.parametrize(
+    "value, valid",
+    [
+        ("2026-01-15T09:00:00Z", True),
+        ("2026-01-15T09:00:00.123+05:30", True),
+        ("2016-12-31T23:59:60Z", True),  # a leap second is RFC 3339
+        ("2026-01-15t09:00:00z", True),
+        ("2026-01-15T09:00Z", False),  # seconds are required
+        ("2026-01-15T09:00:00+0530", False),
+        ("2024-W01-1T00:00:00Z", False),
+        ("2026-02-30T00:00:00Z", False),
+        ("2026-01-15T09:00:00,5Z", False),
+        ("2026-01-15T09:00:00", False),
+    ],
+)
+def test_date_time_is_rfc_3339(value: str, valid: bool) -> None:
+    from pleo_export_mock.validation.checker import is_date_time
+
+    assert is_date_time(value) is valid
+    assert COMPILED.fast.is_valid(_with(("data", "createdAt"), value)) is valid

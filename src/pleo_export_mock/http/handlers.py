@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from ..domain.credentials import Credential
@@ -13,6 +12,7 @@ from ..domain.models import ItemStatus, JobEvent, JobStatus
 from ..domain.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageRequest
 from ..domain.store import Store
 from ..spec.model import Operation
+from ..validation.checker import parse_date_time
 from . import serialize
 from .auth import company_scope
 from .errors import ApiError
@@ -188,13 +188,9 @@ def _item_update(raw: dict[str, Any]) -> ItemUpdate:
     return ItemUpdate(
         accounting_entry_id=raw["accountingEntryId"],
         status=ItemStatus(raw["status"]),
-        exported_at=None if exported_at is None else _parse_time(exported_at),
+        exported_at=None if exported_at is None else parse_date_time(exported_at),
         external_id=raw.get("externalId"),
         external_url=raw.get("externalUrl"),
         failure_reason=raw.get("failureReason"),
         failure_reason_type=raw.get("failureReasonType"),
     )
-
-
-def _parse_time(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("z", "Z"))

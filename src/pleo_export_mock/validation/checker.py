@@ -19,15 +19,26 @@ def is_uuid(value: str) -> bool:
     return _UUID.fullmatch(value) is not None
 
 
+# RFC 3339 §5.6 exactly: seconds required, `.` fractions, Z or a ±hh:mm offset.
+_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt](\d{2}):\d{2}:(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
+
+
 def is_date_time(value: str) -> bool:
-    """RFC 3339: a date, `T`, a time and a timezone (Z or +hh:mm)."""
-    if len(value) < 20 or value[10] not in "Tt":
-        return False
+    """RFC 3339 date-time, leap second included; the calendar must exist."""
     try:
-        parsed = datetime.fromisoformat(value.replace("z", "Z"))
+        parse_date_time(value)
     except ValueError:
         return False
-    return parsed.tzinfo is not None
+    return True
+
+
+def parse_date_time(value: str) -> datetime:
+    """An RFC 3339 date-time; a leap second (:60), which datetime cannot hold, reads as :59."""
+    match = _DATE_TIME.fullmatch(value)
+    if match is None:
+        raise ValueError(f"{value!r} is not an RFC 3339 date-time")
+    text = value[:17] + "59" + value[19:] if match.group(2) == "60" else value
+    return datetime.fromisoformat(text.replace("z", "Z").replace("t", "T"))
 
 
 # Plain predicates, shared by both engines so they judge formats alike.
