@@ -165,3 +165,9 @@ def test_several_seeds_name_each_run(capsys: pytest.CaptureFixture[str]) -> None
     out = capsys.readouterr().out
     assert "scenario pending (seed 40)" in out and "scenario pending (seed 41)" in out
     assert "2 of 2 runs passed" in out
+
+
+@pytest.mark.parametrize("seed", range(1, 7))  # six consecutive seeds meet every job shape
+def test_the_reference_connector_survives_hostile_data(seed: int) -> None:
+    outcome = verify(VerifyOptions("fuzz", REFERENCE, seed=seed, timeout=60))
+    assert outcome.verdict.findings == (), [f.message for f in outcome.verdict.findings]
