@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .http.state_view import summary
 
+if TYPE_CHECKING:
+    from .sandbox import Sandbox
 
-def describe_sandbox(sandbox: object, url: str) -> str:
-    info = summary(sandbox)  # type: ignore[arg-type]
+
+def describe_sandbox(sandbox: Sandbox, url: str) -> str:
+    info = summary(sandbox)
     lines = [
         f"pleo-export-mock: Pleo Export API v3 sandbox at {url}",
         f"  scenario   {info['scenario']} (seed {info['seed']}): {info['description']}",

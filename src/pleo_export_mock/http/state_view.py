@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ..domain.clock import format_timestamp
@@ -70,7 +71,7 @@ def state(sandbox: Sandbox) -> dict[str, Any]:
     return {"now": format_timestamp(now), "companies": companies}
 
 
-def _job_with_counts(job: ExportJob, now: Any) -> dict[str, Any]:
+def _job_with_counts(job: ExportJob, now: datetime) -> dict[str, Any]:
     counts = {status.value: n for status, n in job.status_counts.items() if n}
     return {**serialize.job_v3(job, now), "itemCounts": counts}
 
