@@ -63,8 +63,8 @@ class SandboxServer:
             port=port,
             threads=threads,
             channel_timeout=30,
-            # How long the accept loop sleeps between checks: short, so stop() returns at once.
-            asyncore_loop_timeout=0.05,
+            # Whole seconds (waitress truncates it); stop() wakes the loop through its trigger.
+            asyncore_loop_timeout=1,
             ident="pleo-export-mock",
             clear_untrusted_proxy_headers=True,
         )
