@@ -105,6 +105,35 @@ def _parser() -> argparse.ArgumentParser:
     scenarios = commands.add_parser("scenarios", help="list the shipped scenarios, or show one")
     scenarios.add_argument("name", nargs="?", help="show this scenario (name or file)")
     scenarios.set_defaults(run=_scenarios)
+
+    fuzz = commands.add_parser(
+        "fuzz",
+        help="hold a server that claims to be the Export API to our spec with Schemathesis",
+        description="Fuzz the server at --url with Schemathesis against this package's spec: "
+        "every check, every phase. Exit 0: no failures; 1: failures; 2: usage error, server "
+        "unreachable or credentials refused.",
+    )
+    fuzz.add_argument("--url", required=True, help="base URL, e.g. http://127.0.0.1:8080")
+    credentials = fuzz.add_mutually_exclusive_group()
+    credentials.add_argument("--api-key", metavar="KEY", help="sent as Basic base64(KEY:)")
+    credentials.add_argument("--token", metavar="TOKEN", help="sent as Bearer TOKEN")
+    fuzz.add_argument(
+        "--header",
+        action="append",
+        default=[],
+        metavar="'NAME: VALUE'",
+        help="extra header for every request, repeatable; may carry the Authorization",
+    )
+    fuzz.add_argument(
+        "--max-examples",
+        type=int,
+        default=20,
+        metavar="N",
+        help="examples per operation and phase (default: 20)",
+    )
+    fuzz.add_argument("--seed", type=int, default=1, help="seed of the run (default: 1)")
+    fuzz.add_argument("--report-junit", type=Path, metavar="FILE", help="write JUnit XML")
+    fuzz.set_defaults(run=_fuzz)
     return parser
 
 
@@ -195,6 +224,22 @@ def _write(path: Path, text: str) -> None:
         path.write_text(text, encoding="utf-8")
     except OSError as problem:
         raise UsageError(f"cannot write {path}: {problem.strerror}") from None
+
+
+def _fuzz(args: argparse.Namespace) -> int:
+    from .fuzzing.command import FuzzRequest, fuzz_command
+
+    return fuzz_command(
+        FuzzRequest(
+            url=args.url,
+            api_key=args.api_key,
+            token=args.token,
+            headers=tuple(args.header),
+            max_examples=args.max_examples,
+            seed=args.seed,
+            junit=args.report_junit,
+        )
+    )
 
 
 def _rules(args: argparse.Namespace) -> int:
