@@ -13,6 +13,10 @@ from pathlib import Path
 from .errors import ToolError, UsageError
 
 
+# `serve` may run for days: its journal keeps the latest exchanges only.
+SERVE_JOURNAL_ENTRIES = 100_000
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
@@ -158,6 +162,7 @@ def _serve(args: argparse.Namespace) -> int:
     sandbox = Sandbox(
         args.scenario, SandboxConfig(seed=args.seed, clock=args.clock, start=args.start)
     )
+    sandbox.journal.max_entries = SERVE_JOURNAL_ENTRIES
     app = create_app(sandbox, HttpSettings(response_violations="log"))
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stdout)
     # waitress reports every request that waits for a free thread; under load that drowns the log.

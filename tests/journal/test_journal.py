@@ -62,3 +62,10 @@ def test_exports(api: Api, sandbox: Sandbox, client: Client) -> None:
     assert ndjson.content_type == "application/x-ndjson" and len(ndjson.data.splitlines()) == 2
     assert len(client.get("/_mock/journal").json["data"]) == 2
     assert sandbox.journal.call_count == 2  # the control plane is not journaled
+
+
+def test_a_bounded_journal_keeps_the_latest_entries(api: Api, sandbox: Sandbox) -> None:
+    sandbox.journal.max_entries = 3
+    for _ in range(5):
+        api("GET", "/v3/export-jobs")
+    assert [entry.seq for entry in sandbox.journal] == [3, 4, 5]

@@ -22,9 +22,12 @@ class Recorder:
         self._masking = masking or Masking()
 
     def __call__(self, exchange: Exchange) -> None:
-        self._journal().append(lambda seq: self._entry(seq, exchange))
+        duration_ms = (time.time() - exchange.wall_time) * 1000
+        # The body is read now: the server may recycle its input buffer once it has answered.
+        body = _body(exchange.request)
+        self._journal().append(lambda seq: self._entry(seq, exchange, body, duration_ms))
 
-    def _entry(self, seq: int, exchange: Exchange) -> JournalEntry:
+    def _entry(self, seq: int, exchange: Exchange, body: Any, duration_ms: float) -> JournalEntry:
         request = exchange.request
         credential = exchange.credential
         # Only what the client got wrong; our own response violations are raised or logged.
@@ -39,14 +42,14 @@ class Recorder:
             query={key: request.args.getlist(key) for key in request.args},
             path_params={k: str(v) for k, v in exchange.path_params.items()},
             request_headers=self._masking.headers(request.headers),
-            request_body=_body(request),
+            request_body=body,
             status=exchange.status,
             response_headers=dict(exchange.headers),
             response_body=exchange.body,
             violations=tuple(map(str, violations)),
             credential=credential.label if credential else None,
             company_ids=credential.company_ids if credential else (),
-            duration_ms=(time.time() - exchange.wall_time) * 1000,
+            duration_ms=duration_ms,
             fault=exchange.fault.describe() if exchange.fault else None,
         )
 

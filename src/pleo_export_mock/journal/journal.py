@@ -92,6 +92,9 @@ class CallList(Sequence[JournalEntry]):
     def __init__(self, entries: list[JournalEntry]) -> None:
         self._entries = entries
 
+    def _rows(self) -> list[JournalEntry]:
+        return self._entries
+
     @overload
     def __getitem__(self, index: int) -> JournalEntry: ...
 
@@ -100,29 +103,30 @@ class CallList(Sequence[JournalEntry]):
 
     def __getitem__(self, index: int | slice) -> JournalEntry | CallList:
         if isinstance(index, slice):
-            return CallList(self._entries[index])
-        return self._entries[index]
+            return CallList(self._rows()[index])
+        return self._rows()[index]
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self._rows())
 
     def __iter__(self) -> Iterator[JournalEntry]:
-        return iter(self._entries)
+        return iter(self._rows())
 
     def __repr__(self) -> str:
         return f"<CallList of {len(self)}: {', '.join(e.describe() for e in self[-3:])}>"
 
     @property
     def called(self) -> bool:
-        return bool(self._entries)
+        return bool(self._rows())
 
     @property
     def call_count(self) -> int:
-        return len(self._entries)
+        return len(self._rows())
 
     @property
     def last(self) -> JournalEntry | None:
-        return self._entries[-1] if self._entries else None
+        rows = self._rows()
+        return rows[-1] if rows else None
 
     def for_operation(self, operation_id: str) -> CallList:
         return self.filter(lambda entry: entry.operation_id == operation_id)
@@ -131,33 +135,52 @@ class CallList(Sequence[JournalEntry]):
         return self.filter(lambda entry: entry.job_id == job_id)
 
     def filter(self, predicate: Callable[[JournalEntry], bool]) -> CallList:
-        return CallList([entry for entry in self._entries if predicate(entry)])
+        return CallList([entry for entry in self._rows() if predicate(entry)])
 
 
 class Journal(CallList):
-    """The live journal of one sandbox; thread-safe, cleared by a reset."""
+    """The live journal of one sandbox; thread-safe, cleared by a reset.
 
-    def __init__(self) -> None:
+    Recording only queues how to build an entry; entries are built when somebody reads the
+    journal, so the hot path of the server pays a list append, not the masking and copying.
+    `max_entries` keeps a long-running `serve` from growing without end (oldest go first).
+    """
+
+    def __init__(self, max_entries: int | None = None) -> None:
         super().__init__([])
         self._lock = threading.Lock()
         self._next = 1
+        self._pending: list[tuple[int, Callable[[int], JournalEntry]]] = []
+        self.max_entries = max_entries
 
-    def append(self, make: Callable[[int], JournalEntry]) -> JournalEntry:
-        """Record an entry; `make` receives its sequence number."""
+    def append(self, make: Callable[[int], JournalEntry]) -> int:
+        """Record an entry, built later by `make` from its sequence number; returns that number."""
         with self._lock:
-            entry = make(self._next)
-            self._next += 1
-            self._entries.append(entry)
-            return entry
+            seq, self._next = self._next, self._next + 1
+            self._pending.append((seq, make))
+            if self.max_entries is not None and len(self._pending) > 2 * self.max_entries:
+                self._materialize()
+            return seq
+
+    def _rows(self) -> list[JournalEntry]:
+        with self._lock:
+            self._materialize()
+            return self._entries
+
+    def _materialize(self) -> None:
+        if self._pending:
+            self._entries.extend(make(seq) for seq, make in self._pending)
+            self._pending = []
+        if self.max_entries is not None and len(self._entries) > self.max_entries:
+            del self._entries[: len(self._entries) - self.max_entries]
 
     def reset(self) -> None:
         with self._lock:
-            self._entries, self._next = [], 1
+            self._entries, self._pending, self._next = [], [], 1
 
     def snapshot(self) -> CallList:
         """A frozen copy, for evaluating rules while the server may still record."""
-        with self._lock:
-            return CallList(list(self._entries))
+        return CallList(list(self._rows()))
 
 
 @dataclass(frozen=True, slots=True)
