@@ -12,7 +12,6 @@ from pathlib import Path
 
 from .errors import ToolError, UsageError
 
-
 # `serve` may run for days: its journal keeps the latest exchanges only.
 SERVE_JOURNAL_ENTRIES = 100_000
 
