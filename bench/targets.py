@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import json
 import logging
 import sys
@@ -43,10 +44,12 @@ def hello_app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterab
 
 def sandbox_app(scenario: str) -> tuple[Any, Sandbox]:
     """The full sandbox: request and response validation on, violations logged (as `serve`)."""
+    from pleo_export_mock.cli import SERVE_JOURNAL_ENTRIES
     from pleo_export_mock.http import HttpSettings, create_app
     from pleo_export_mock.sandbox import Sandbox
 
     sandbox = Sandbox(scenario)
+    sandbox.journal.max_entries = SERVE_JOURNAL_ENTRIES  # as `serve` runs it
     return create_app(sandbox, HttpSettings(response_violations="log")), sandbox
 
 
@@ -95,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     server = SandboxServer(app, host="127.0.0.1", port=0, threads=args.threads)
     facts["port"] = int(server.port)
     print(json.dumps(facts), flush=True)
+    gc.freeze()  # as `serve` does once the scenario is seeded
     with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import logging
 import sys
@@ -13,7 +14,7 @@ from pathlib import Path
 from .errors import ToolError, UsageError
 
 # `serve` may run for days: its journal keeps the latest exchanges only.
-SERVE_JOURNAL_ENTRIES = 100_000
+SERVE_JOURNAL_ENTRIES = 10_000
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -173,6 +174,8 @@ def _serve(args: argparse.Namespace) -> int:
     except OSError as problem:
         raise UsageError(f"cannot listen on {args.host}:{args.port}: {problem.strerror}") from None
     print(describe_sandbox(sandbox, server.url), flush=True)
+    # The seeded state lives as long as the process: keep the collector from rescanning it.
+    gc.freeze()
     server.serve_forever()
     return 0
 

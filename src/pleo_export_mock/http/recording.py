@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -23,12 +25,16 @@ class Recorder:
 
     def __call__(self, exchange: Exchange) -> None:
         duration_ms = (time.time() - exchange.wall_time) * 1000
-        # The body is read now: the server may recycle its input buffer once it has answered.
-        body = _body(exchange.request)
-        self._journal().append(lambda seq: self._entry(seq, exchange, body, duration_ms))
+        # Taken now: the body buffer may be recycled once answered, and holding the whole
+        # request (environ, server channel) for every recorded call would weigh on memory.
+        seen = _Seen(_body(exchange.request), _environ_copy(exchange.request.environ))
+        kept = copy.copy(exchange)  # other observers still get the request itself
+        kept.request = None  # type: ignore[assignment]
+        self._journal().append(lambda seq: self._entry(seq, kept, seen, duration_ms))
 
-    def _entry(self, seq: int, exchange: Exchange, body: Any, duration_ms: float) -> JournalEntry:
-        request = exchange.request
+    def _entry(self, seq: int, exchange: Exchange, seen: _Seen, duration_ms: float) -> JournalEntry:
+        request = Request(seen.environ)
+        body = seen.body
         credential = exchange.credential
         # Only what the client got wrong; our own response violations are raised or logged.
         violations = exchange.request_violations
@@ -52,6 +58,30 @@ class Recorder:
             duration_ms=duration_ms,
             fault=exchange.fault.describe() if exchange.fault else None,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class _Seen:
+    body: Any
+    environ: dict[str, Any]
+
+
+_KEPT_ENVIRON = (
+    "REQUEST_METHOD",
+    "PATH_INFO",
+    "SCRIPT_NAME",
+    "QUERY_STRING",
+    "CONTENT_TYPE",
+    "CONTENT_LENGTH",
+    "SERVER_NAME",
+    "SERVER_PORT",
+    "wsgi.url_scheme",
+)
+
+
+def _environ_copy(environ: dict[str, Any]) -> dict[str, Any]:
+    """Just the strings a journal entry is made of: method, path, query and headers."""
+    return {k: v for k, v in environ.items() if k in _KEPT_ENVIRON or k.startswith("HTTP_")}
 
 
 def _body(request: Request) -> Any:

@@ -7,6 +7,7 @@ Queried with the vocabulary of unittest.mock and respx (`called`, `call_count`, 
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -150,7 +151,7 @@ class Journal(CallList):
         super().__init__([])
         self._lock = threading.Lock()
         self._next = 1
-        self._pending: list[tuple[int, Callable[[int], JournalEntry]]] = []
+        self._pending: deque[tuple[int, Callable[[int], JournalEntry]]] = deque()
         self.max_entries = max_entries
 
     def append(self, make: Callable[[int], JournalEntry]) -> int:
@@ -158,9 +159,18 @@ class Journal(CallList):
         with self._lock:
             seq, self._next = self._next, self._next + 1
             self._pending.append((seq, make))
-            if self.max_entries is not None and len(self._pending) > 2 * self.max_entries:
-                self._materialize()
+            if self.max_entries is not None:
+                self._trim(self.max_entries)
             return seq
+
+    def _trim(self, keep: int) -> None:
+        """Forget the oldest entries beyond `keep`; ones never read are never built."""
+        excess = len(self._entries) + len(self._pending) - keep
+        if excess > 0:
+            dropped = min(excess, len(self._entries))
+            del self._entries[:dropped]
+            for _ in range(excess - dropped):
+                self._pending.popleft()
 
     def _rows(self) -> list[JournalEntry]:
         with self._lock:
@@ -170,13 +180,12 @@ class Journal(CallList):
     def _materialize(self) -> None:
         if self._pending:
             self._entries.extend(make(seq) for seq, make in self._pending)
-            self._pending = []
-        if self.max_entries is not None and len(self._entries) > self.max_entries:
-            del self._entries[: len(self._entries) - self.max_entries]
+            self._pending.clear()
 
     def reset(self) -> None:
         with self._lock:
-            self._entries, self._pending, self._next = [], [], 1
+            self._entries, self._next = [], 1
+            self._pending.clear()
 
     def snapshot(self) -> CallList:
         """A frozen copy, for evaluating rules while the server may still record."""
