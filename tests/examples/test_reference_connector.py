@@ -258,7 +258,6 @@ def test_pending_job_completes_with_every_item_booked() -> None:
         assert item.exported_at <= now + timedelta(seconds=2)
     assert [x.event for x in run.recorder.events()] == ["started", "completed"]
     assert len(run.sandbox.queue("acme")) == 2  # the queued entries are in no job
-    assert run.seconds < 3, run.seconds  # typically ~0.1 s including interpreter start
 
 
 def test_partial_errors_fail_exactly_the_vendorless_invoices() -> None:
@@ -318,7 +317,6 @@ def test_large_job_reads_every_page_and_batches_by_100() -> None:
     assert len(run.recorder.calls("PUT")) == 120
     first_put = run.recorder.exchanges.index(run.recorder.calls("PUT")[0])
     assert run.recorder.exchanges.index(item_pages[-1]) < first_put  # all pages before work
-    assert run.seconds < 15, run.seconds  # typically ~2 s
 
 
 def test_multi_company_key_exports_only_its_company() -> None:
@@ -375,7 +373,6 @@ def test_retries_503_and_honours_retry_after() -> None:
     assert run.process.returncode == 0, run.log
     assert run.job("export").status.value == "completed"
     assert [x.status for x in run.recorder.exchanges[:3]] == [503, 503, 200]
-    assert run.seconds < 3
 
 
 def test_gives_up_on_persistent_429_and_fails_the_job_with_pleo_rate_limit() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from datetime import timedelta
 
@@ -123,14 +122,11 @@ def test_multi_company_credentials() -> None:
     assert sandbox.store.job(sandbox.job_ids["dk_history"]).status is JobStatus.COMPLETED
 
 
-def test_large_has_over_ten_thousand_items_and_builds_fast() -> None:
-    scenario = load_named("large")
-    began = time.perf_counter()
-    sandbox = build_store(scenario, clock=clock())
-    elapsed = time.perf_counter() - began
+def test_large_has_over_ten_thousand_items_of_many_types() -> None:
+    # How long seeding takes is measured by hand (bench/bench_fixture.py), never asserted.
+    sandbox = build_store(load_named("large"), clock=clock())
     job = sandbox.store.job(sandbox.job_ids["export"])
     assert job.number_of_items >= 10_000
-    assert elapsed < 3.0, f"seeding `large` took {elapsed:.2f} s"
     types = Counter(entry.payload["type"] for entry in sandbox.store.entries(job.company_id))
     assert len(types) >= 10  # a realistic mix, not one template
 
