@@ -12,7 +12,7 @@ from werkzeug.wrappers import Request, Response
 
 from ..domain.clock import format_timestamp
 from ..domain.errors import DomainError
-from ..errors import ToolError
+from ..errors import SpecError, ToolError
 from ..faults import FaultSpecError, parse_rules
 from ..journal.export import to_har, to_ndjson
 from ..spec import Spec, load_spec
@@ -150,6 +150,9 @@ class ControlPlane:
         self.sandbox = sandbox
         self.spec = load_spec(default_spec_path().with_name("control-plane.yaml"))
         self.api_spec = api_spec
+        missing = sorted(set(self.spec.operations) - set(CONTROL_HANDLERS))
+        if missing:
+            raise SpecError(f"control-plane operations without a handler: {', '.join(missing)}")
         self.url_map = build_url_map(self.spec.operations.values())
         self.requests = {i: RequestValidator(o) for i, o in self.spec.operations.items()}
         self.responses = {i: ResponseValidator(o) for i, o in self.spec.operations.items()}
