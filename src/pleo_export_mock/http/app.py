@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from werkzeug.exceptions import MethodNotAllowed, NotFound, RequestEntityTooLarge
+from werkzeug.routing import MapAdapter
 from werkzeug.wrappers import Request, Response
 
 from ..domain.credentials import Credential
@@ -117,7 +118,7 @@ class SandboxApp:
         self._report_violations(exchange)
         if exchange.status == 0:
             return dropped()
-        response = _json_response(reply, exchange.headers)
+        response = json_response(reply.status, reply.body, exchange.headers)
         return response if exchange.fault is None else faulty(response, exchange.fault)
 
     def _choose_fault(self, request: Request, exchange: Exchange) -> Fault | None:
@@ -139,14 +140,7 @@ class SandboxApp:
         return self._handle(request, exchange)
 
     def _route(self, request: Request) -> tuple[str, Mapping[str, Any]]:
-        try:
-            operation_id, path_args = self._routes.match(request.path, request.method)
-        except NotFound:
-            raise errors.not_found(request.path) from None
-        except MethodNotAllowed as exc:
-            allowed = list(exc.valid_methods or [])
-            raise errors.method_not_allowed(request.method, request.path, allowed) from None
-        return str(operation_id), path_args
+        return route(self._routes, request)
 
     def _handle(self, request: Request, exchange: Exchange) -> Reply:
         operation_id = str(exchange.operation_id)
@@ -197,8 +191,21 @@ class SandboxApp:
         log.error(report)
 
 
-def _json_response(reply: Reply, headers: dict[str, str]) -> Response:
-    if reply.body is None:
-        return Response(status=reply.status, headers=headers)
-    payload = json.dumps(reply.body, separators=(",", ":"), ensure_ascii=False)
-    return Response(payload, status=reply.status, headers=headers, content_type=JSON_TYPE)
+def route(routes: MapAdapter, request: Request) -> tuple[str, Mapping[str, Any]]:
+    """The operation a request names, or Pleo-shaped 404 / 405 (with Allow)."""
+    try:
+        operation_id, path_args = routes.match(request.path, request.method)
+    except NotFound:
+        raise errors.not_found(request.path) from None
+    except MethodNotAllowed as exc:
+        allowed = list(exc.valid_methods or [])
+        raise errors.method_not_allowed(request.method, request.path, allowed) from None
+    return str(operation_id), path_args
+
+
+def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
+    """Compact JSON in Pleo's media type; no body at all when there is none (202)."""
+    if body is None:
+        return Response(status=status, headers=headers)
+    payload = json.dumps(body, separators=(",", ":"), ensure_ascii=False)
+    return Response(payload, status=status, headers=headers, content_type=JSON_TYPE)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.wrappers import Request, Response
 
 from ..domain.clock import format_timestamp
@@ -20,7 +18,7 @@ from ..spec.loader import default_spec_path
 from ..spec.routing import build_url_map
 from ..validation import RequestInvalid, RequestValidator, ResponseValidator
 from . import errors, serialize, state_view
-from .app import JSON_TYPE, ResponseContractError
+from .app import ResponseContractError, json_response, route
 
 if TYPE_CHECKING:
     from ..sandbox import Sandbox
@@ -153,7 +151,7 @@ class ControlPlane:
         missing = sorted(set(self.spec.operations) - set(CONTROL_HANDLERS))
         if missing:
             raise SpecError(f"control-plane operations without a handler: {', '.join(missing)}")
-        self.url_map = build_url_map(self.spec.operations.values())
+        self._routes = build_url_map(self.spec.operations.values()).bind("sandbox")
         self.requests = {i: RequestValidator(o) for i, o in self.spec.operations.items()}
         self.responses = {i: ResponseValidator(o) for i, o in self.spec.operations.items()}
 
@@ -161,26 +159,19 @@ class ControlPlane:
         path = request.path
         if path in ("/openapi.json", f"{PREFIX}/openapi.json"):
             document = self.api_spec.document if path == "/openapi.json" else self.spec.document
-            return _json(200, document)
+            return json_response(200, document)
         if not path.startswith(PREFIX):
             return None
         try:
             status, body = self._dispatch(request)
         except errors.ApiError as refusal:
-            return _json(refusal.status, refusal.body(), refusal.headers)
+            return json_response(refusal.status, refusal.body(), refusal.headers)
         if isinstance(body, NdjsonText):
             return Response(str(body), status=status, content_type="application/x-ndjson")
-        return _json(status, body)
+        return json_response(status, body)
 
     def _dispatch(self, request: Request) -> tuple[int, Any]:
-        adapter = self.url_map.bind_to_environ(request.environ)
-        try:
-            operation_id, path_args = adapter.match()
-        except NotFound:
-            raise errors.not_found(request.path) from None
-        except MethodNotAllowed as exc:
-            allowed = list(exc.valid_methods or [])
-            raise errors.method_not_allowed(request.method, request.path, allowed) from None
+        operation_id, path_args = route(self._routes, request)
         call = self._call(request, operation_id, path_args)
         try:
             status, body = CONTROL_HANDLERS[operation_id](call)
@@ -208,8 +199,3 @@ class ControlPlane:
         except RequestInvalid as invalid:
             raise errors.from_invalid_request(invalid) from None
         return ControlCall(self.sandbox, parsed.params, parsed.body, request)
-
-
-def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
-    payload = json.dumps(body, separators=(",", ":"), ensure_ascii=False)
-    return Response(payload, status=status, headers=headers, content_type=JSON_TYPE)
