@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,21 @@ def default_spec_path() -> Path:
 
 
 def load_spec(path: Path | str | None = None) -> Spec:
+    """The spec at `path` (ours by default), read once per process while the file is unchanged.
+
+    Every caller shares the one Spec: treat it, and its document, as read-only.
+    """
     source = Path(path) if path is not None else default_spec_path()
+    try:
+        stamp = source.stat().st_mtime_ns
+    except OSError as exc:
+        raise SpecError(f"{source}: cannot read the spec: {exc}") from exc
+    return _load(source.resolve(), stamp)
+
+
+@functools.lru_cache(maxsize=8)
+def _load(source: Path, stamp: int) -> Spec:
+    """`stamp` (the file's mtime) is part of the key, so an edited file is read again."""
     try:
         document = yaml.safe_load(source.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
