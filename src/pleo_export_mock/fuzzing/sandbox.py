@@ -10,7 +10,7 @@ from .result import Finding, FuzzResult
 from .run import fuzz_wsgi
 
 if TYPE_CHECKING:
-    from ..http.app import Exchange, SandboxApp
+    from ..http import Exchange, SandboxApp
     from ..sandbox import Sandbox
 
 

@@ -1,28 +1,22 @@
-"""The WSGI face of the sandbox: routing, auth, validation, handlers, the control plane."""
+"""The WSGI face of the sandbox: one pipeline (route, auth, validation, handlers, journal) for
+the Export API and the control plane."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from ..spec import Spec, load_spec
-from .app import Exchange, ResponseContractError, SandboxApp
-from .control import ControlPlane
+from ..sandbox import Sandbox
+from ..spec import Spec
+from .app import SandboxApp
+from .pipeline import Exchange, ResponseContractError
 from .recording import Recorder
 from .settings import HttpSettings
-
-if TYPE_CHECKING:
-    from ..sandbox import Sandbox
 
 
 def create_app(
     sandbox: Sandbox | None = None, settings: HttpSettings | None = None, spec: Spec | None = None
 ) -> SandboxApp:
-    """The full sandbox app: the Export API, its spec at /openapi.json, and /_mock/."""
-    from ..sandbox import Sandbox
-
+    """The full sandbox app, its exchanges recorded in the sandbox's journal."""
     sandbox = sandbox or Sandbox()
-    spec = spec or load_spec()
-    app = SandboxApp(sandbox, spec, settings, extra_routes=ControlPlane(sandbox, spec))
+    app = SandboxApp(sandbox, spec, settings)
     app.observers.append(Recorder(lambda: sandbox.journal))
     return app
 

@@ -5,9 +5,15 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from ..domain.credentials import Credential, CredentialKind
 from .errors import ApiError, forbidden, unauthorized
+
+if TYPE_CHECKING:
+    from ..scenarios.seed import SeededSandbox
+    from ..spec.model import Operation
+    from .request import RequestRecord
 
 
 class Authenticator:
@@ -57,6 +63,31 @@ class Authenticator:
         if credential is None:
             raise unauthorized(f"Invalid {what}.")
         return credential
+
+
+class CredentialCheck:
+    """The Export API's guard: who is calling, and may they call this operation."""
+
+    def __init__(self, *, accept_raw_api_key: bool = False) -> None:
+        self.accept_raw_api_key = accept_raw_api_key
+        self._cached: tuple[object, Authenticator] | None = None
+
+    def __call__(
+        self, request: RequestRecord, state: SeededSandbox, operation: Operation
+    ) -> Credential:
+        credential = self._authenticator(state).authenticate(request.headers.get("Authorization"))
+        require_scopes(credential, operation.scopes, operation.operation_id)
+        return credential
+
+    def _authenticator(self, state: SeededSandbox) -> Authenticator:
+        # One per loaded scenario: a reset or a new scenario brings a new state object.
+        cached = self._cached
+        if cached is None or cached[0] is not state:
+            authenticator = Authenticator(
+                state.credentials, accept_raw_api_key=self.accept_raw_api_key
+            )
+            cached = self._cached = (state, authenticator)
+        return cached[1]
 
 
 def require_scopes(credential: Credential, scopes: Iterable[str], operation_id: str) -> None:

@@ -1,10 +1,15 @@
-"""The one place where refusals become HTTP: status codes and Pleo's {type, message} bodies."""
+"""The one place where refusals become HTTP: status codes and Pleo's {type, message} bodies.
+
+Every Pleo-shaped error any API of the sandbox answers is built here.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from ..domain import errors as domain
+from ..errors import ToolError
+from ..faults import Fault, FaultSpecError
 from ..validation import RequestInvalid, Violation
 
 
@@ -39,12 +44,34 @@ _DOMAIN_ERRORS: dict[type[domain.DomainError], tuple[int, str]] = {
 }
 
 
-def from_domain(error: domain.DomainError) -> ApiError:
+def from_refusal(error: domain.DomainError | ToolError) -> ApiError:
+    """A refusal from below: the domain's, or a broken scenario or fault rule sent to /_mock."""
+    if isinstance(error, ToolError):
+        code = "INVALID_FAULT" if isinstance(error, FaultSpecError) else "INVALID_SCENARIO"
+        return ApiError(400, code, str(error))
     for kind in type(error).__mro__:
         if kind in _DOMAIN_ERRORS:
             status, code = _DOMAIN_ERRORS[kind]
             return ApiError(status, code, error.message)
     return ApiError(400, "INVALID_REQUEST", error.message)
+
+
+# Bodies as an API gateway in front of Pleo would send them, for injected faults.
+_GATEWAY_ERRORS = {
+    429: ("TOO_MANY_REQUESTS", "Rate limit exceeded. Retry after the time in Retry-After."),
+    500: ("INTERNAL_SERVER_ERROR", "An unexpected error occurred."),
+    502: ("BAD_GATEWAY", "The upstream service answered with an invalid response."),
+    503: ("SERVICE_UNAVAILABLE", "The service is temporarily unavailable."),
+    504: ("GATEWAY_TIMEOUT", "The upstream service did not answer in time."),
+}
+
+
+def injected(fault: Fault) -> ApiError:
+    """The answer of a `status` fault, with Retry-After when the rule gives one."""
+    status = fault.status or 503
+    code, message = _GATEWAY_ERRORS[status]
+    headers = {"Retry-After": f"{fault.retry_after:g}"} if fault.retry_after is not None else {}
+    return ApiError(status, code, message, headers)
 
 
 def from_invalid_request(error: RequestInvalid) -> ApiError:
@@ -78,7 +105,3 @@ def unauthorized(message: str) -> ApiError:
 
 def forbidden(message: str) -> ApiError:
     return ApiError(403, "FORBIDDEN", message)
-
-
-def internal(message: str) -> ApiError:
-    return ApiError(500, "INTERNAL_ERROR", message)

@@ -1,57 +1,34 @@
-"""Enacting injected faults at the HTTP level: Pleo-shaped errors, late, cut or lost answers."""
+"""Enacting injected faults at the HTTP level: late, cut, garbled or lost answers."""
 
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import socket
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from werkzeug.exceptions import RequestEntityTooLarge
-from werkzeug.wrappers import Request, Response
+from werkzeug.wrappers import Response
 
 from ..faults import CallInfo, Fault
-from .errors import ApiError
+from .request import RequestRecord
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
-
-# Bodies as an API gateway in front of Pleo would send them, in Pleo's {type, message} form.
-ERROR_BODIES = {
-    429: ("TOO_MANY_REQUESTS", "Rate limit exceeded. Retry after the time in Retry-After."),
-    500: ("INTERNAL_SERVER_ERROR", "An unexpected error occurred."),
-    502: ("BAD_GATEWAY", "The upstream service answered with an invalid response."),
-    503: ("SERVICE_UNAVAILABLE", "The service is temporarily unavailable."),
-    504: ("GATEWAY_TIMEOUT", "The upstream service did not answer in time."),
-}
 
 
 class ConnectionDropped(ConnectionResetError):
     """An injected fault: the sandbox hangs up. In process, the caller sees this exception."""
 
 
-def call_info(request: Request, operation_id: str, path_params: Mapping[str, Any]) -> CallInfo:
-    """What fault rules match on: the operation, the event type and the job, read leniently."""
-    body: Any = None
-    if request.method in ("POST", "PUT"):
-        try:
-            body = json.loads(request.get_data(cache=True) or b"null")
-        except (ValueError, RequestEntityTooLarge):
-            body = None  # validation will say what is wrong with it
-    job_id = path_params.get("jobId") or request.args.get("job_id")
-    if isinstance(body, dict) and isinstance(body.get("jobId"), str):
-        job_id = body["jobId"]
+def call_info(
+    request: RequestRecord, operation_id: str, path_params: Mapping[str, Any]
+) -> CallInfo:
+    """What fault rules match on: the operation, the event type and the job."""
+    body = request.json
     event = body.get("event") if isinstance(body, dict) else None
+    job_id = request.job_id(path_params)
     return CallInfo(operation_id, event if isinstance(event, str) else None, job_id)
-
-
-def error_for(fault: Fault) -> ApiError:
-    status = fault.status or 503
-    code, message = ERROR_BODIES[status]
-    headers = {"Retry-After": f"{fault.retry_after:g}"} if fault.retry_after is not None else {}
-    return ApiError(status, code, message, headers)
 
 
 def dropped() -> WSGIApplication:

@@ -1,47 +1,23 @@
-"""One small function per v3 operation: read the call, ask the store, shape the answer."""
+"""One small function per Export API v3 operation: read the call, ask the store, shape it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from ..domain.credentials import Credential
 from ..domain.item_updates import ItemUpdate
 from ..domain.models import ItemStatus, JobEvent, JobStatus
 from ..domain.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageRequest
-from ..domain.store import Store
-from ..spec.model import Operation
 from ..validation.checker import parse_date_time
 from . import serialize
 from .auth import company_scope
+from .call import Call, Handler, Reply
 from .errors import ApiError
-from .settings import HttpSettings
 
 PAGE_PARAMS = ("before", "after", "offset", "limit", "sorting_keys", "sorting_order")
 
 
-@dataclass(frozen=True, slots=True)
-class Call:
-    store: Store
-    credential: Credential
-    operation: Operation
-    params: dict[str, Any]
-    body: Any
-    settings: HttpSettings
-
-
-@dataclass(frozen=True, slots=True)
-class Reply:
-    status: int
-    body: Any = None
-
-
-Handler = Callable[[Call], Reply]
-
-
 def list_jobs(call: Call) -> Reply:
-    scope = company_scope(call.credential, call.params.get("company_id"), required=True)
+    scope = company_scope(call.caller, call.params.get("company_id"), required=True)
     statuses = [JobStatus(value) for value in call.params.get("statuses", [])]
     request = page_request(call)
     page = call.store.list_jobs(scope, statuses, request)
@@ -53,7 +29,7 @@ def list_jobs(call: Call) -> Reply:
 def create_job(call: Call) -> Reply:
     body = call.body
     company_id = body["companyId"]
-    company_scope(call.credential, company_id, required=True)
+    company_scope(call.caller, company_id, required=True)
     options = body.get("options") or {}
     interactive = body.get("isInteractive")
     job = call.store.create_job(
@@ -67,7 +43,7 @@ def create_job(call: Call) -> Reply:
 
 
 def get_job(call: Call) -> Reply:
-    job = call.store.get_job(call.credential.company_ids, call.params["jobId"])
+    job = call.store.get_job(call.caller.company_ids, call.params["jobId"])
     return Reply(200, {"data": serialize.job_v3(job, call.store.now())})
 
 
@@ -75,7 +51,7 @@ def list_job_items(call: Call) -> Reply:
     status = call.params.get("status")
     request = page_request(call)
     page = call.store.list_job_items(
-        call.credential.company_ids,
+        call.caller.company_ids,
         call.params["jobId"],
         None if status is None else ItemStatus(status),
         request,
@@ -86,7 +62,7 @@ def list_job_items(call: Call) -> Reply:
 
 def update_job_items(call: Call) -> Reply:
     updates = [_item_update(raw) for raw in call.body]
-    result = call.store.update_items(call.credential.company_ids, call.params["jobId"], updates)
+    result = call.store.update_items(call.caller.company_ids, call.params["jobId"], updates)
     return Reply(
         200,
         {
@@ -99,7 +75,7 @@ def update_job_items(call: Call) -> Reply:
 def create_event(call: Call) -> Reply:
     body = call.body
     call.store.apply_event(
-        call.credential.company_ids,
+        call.caller.company_ids,
         body["jobId"],
         JobEvent(body["event"]),
         failure_reason=body.get("failureReason"),
@@ -110,20 +86,20 @@ def create_event(call: Call) -> Reply:
 
 def list_export_items(call: Call) -> Reply:
     request = page_request(call)
-    page = call.store.export_items(call.credential.company_ids, call.params.get("job_id"), request)
+    page = call.store.export_items(call.caller.company_ids, call.params.get("job_id"), request)
     data = [serialize.export_item_v3(row) for row in page.rows]
     return Reply(200, serialize.paginated(data, page, request, filters(call)))
 
 
 def find_job_item(call: Call) -> Reply:
-    scope = company_scope(call.credential, call.params.get("company_id"), required=True)
+    scope = company_scope(call.caller, call.params.get("company_id"), required=True)
     # Required by the spec, so request validation has already refused a request without it.
     item = call.store.find_job_item(scope, call.params["accounting_entry_id"])
     return Reply(200, {"data": serialize.job_item_v3(item)})
 
 
 def search_job_items(call: Call) -> Reply:
-    scope = company_scope(call.credential, call.params.get("company_id"), required=True)
+    scope = company_scope(call.caller, call.params.get("company_id"), required=True)
     status = call.body.get("status")
     request = page_request(call)
     page = call.store.search_job_items(

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import copy
-import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import Any
 
-from werkzeug.exceptions import RequestEntityTooLarge
-from werkzeug.wrappers import Request
-
 from ..journal.journal import Journal, JournalEntry, Masking
-from .app import Exchange
+from ..validation.body import NotJson
+from .pipeline import Exchange
+from .request import RequestRecord
 
 MAX_TEXT_BODY = 64 * 1024  # a non-JSON body is kept as text, up to this many characters
 
@@ -25,19 +23,17 @@ class Recorder:
 
     def __call__(self, exchange: Exchange) -> None:
         duration_ms = (time.time() - exchange.wall_time) * 1000
-        # Taken now: the body buffer may be recycled once answered, and holding the whole
-        # request (environ, server channel) for every recorded call would weigh on memory.
-        seen = _Seen(_body(exchange.request), _environ_copy(exchange.request.environ))
-        kept = copy.copy(exchange)  # other observers still get the request itself
-        kept.request = None  # type: ignore[assignment]
-        self._journal().append(lambda seq: self._entry(seq, kept, seen, duration_ms))
+        body = _body(exchange.request)
+        # The entry is built when the journal is read. Kept till then: the exchange without
+        # the raw body bytes, which the decoded `body` replaces.
+        kept = copy.copy(exchange)
+        kept.request = replace(exchange.request, raw_body=b"")
+        self._journal().append(lambda seq: self._entry(seq, kept, body, duration_ms))
 
-    def _entry(self, seq: int, exchange: Exchange, seen: _Seen, duration_ms: float) -> JournalEntry:
-        request = Request(seen.environ)
-        body = seen.body
+    def _entry(self, seq: int, exchange: Exchange, body: Any, duration_ms: float) -> JournalEntry:
+        request = exchange.request
         credential = exchange.credential
-        # Only what the client got wrong; our own response violations are raised or logged.
-        violations = exchange.request_violations
+        fault = exchange.fault
         return JournalEntry(
             seq=seq,
             wall_time=exchange.wall_time,
@@ -45,53 +41,27 @@ class Recorder:
             operation_id=exchange.operation_id,
             method=request.method,
             path=request.path,
-            query={key: request.args.getlist(key) for key in request.args},
+            query=request.query.to_dict(flat=False),
             path_params={k: str(v) for k, v in exchange.path_params.items()},
             request_headers=self._masking.headers(request.headers),
             request_body=body,
             status=exchange.status,
             response_headers=dict(exchange.headers),
             response_body=exchange.body,
-            violations=tuple(map(str, violations)),
+            # Only what the client got wrong; our own response violations are raised or logged.
+            violations=tuple(map(str, exchange.request_violations)),
             credential=credential.label if credential else None,
             company_ids=credential.company_ids if credential else (),
             duration_ms=duration_ms,
-            fault=exchange.fault.describe() if exchange.fault else None,
+            fault=fault.describe() if fault else None,
+            fault_kind=fault.kind if fault else None,
         )
 
 
-@dataclass(frozen=True, slots=True)
-class _Seen:
-    body: Any
-    environ: dict[str, Any]
-
-
-_KEPT_ENVIRON = (
-    "REQUEST_METHOD",
-    "PATH_INFO",
-    "SCRIPT_NAME",
-    "QUERY_STRING",
-    "CONTENT_TYPE",
-    "CONTENT_LENGTH",
-    "SERVER_NAME",
-    "SERVER_PORT",
-    "wsgi.url_scheme",
-)
-
-
-def _environ_copy(environ: dict[str, Any]) -> dict[str, Any]:
-    """Just the strings a journal entry is made of: method, path, query and headers."""
-    return {k: v for k, v in environ.items() if k in _KEPT_ENVIRON or k.startswith("HTTP_")}
-
-
-def _body(request: Request) -> Any:
-    try:
-        raw = request.get_data(cache=True)
-    except RequestEntityTooLarge:
-        return f"<a body over {request.max_content_length} bytes, not kept>"
-    if not raw:
-        return None
-    try:
-        return json.loads(raw)
-    except (UnicodeDecodeError, ValueError):
-        return raw[:MAX_TEXT_BODY].decode("utf-8", "replace")
+def _body(request: RequestRecord) -> Any:
+    """The decoded JSON; the text, cut short, when it is not JSON; a note when it was too big."""
+    if request.too_large:
+        return "<a body over the size limit, not kept>"
+    if isinstance(request.json, NotJson):
+        return request.raw_body[:MAX_TEXT_BODY].decode("utf-8", "replace")
+    return request.json

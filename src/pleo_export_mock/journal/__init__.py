@@ -1,5 +1,5 @@
 """Every exchange between a connector and the sandbox, recorded and queryable."""
 
-from .journal import CallList, Journal, JournalEntry
+from .journal import CallList, Journal, JournalEntry, job_id_of
 
-__all__ = ["CallList", "Journal", "JournalEntry"]
+__all__ = ["CallList", "Journal", "JournalEntry", "job_id_of"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, overload
@@ -35,30 +35,18 @@ class JournalEntry:
     credential: str | None = None  # label of the credential that authenticated it
     company_ids: tuple[str, ...] = ()
     duration_ms: float = 0.0
-    fault: str | None = None  # an injected fault, when there was one
+    fault: str | None = None  # an injected fault, as described to people
+    # `status`, `latency`, `drop`, `truncate`, `malformed` or `ambiguous_commit`
+    fault_kind: str | None = None
 
     @property
     def job_id(self) -> str | None:
-        """The export job the request is about: the path's jobId or the body's jobId."""
-        if "jobId" in self.path_params:
-            return self.path_params["jobId"]
-        body = self.request_body
-        if isinstance(body, dict) and isinstance(body.get("jobId"), str):
-            return str(body["jobId"])
-        job_ids = self.query.get("job_id")
-        return job_ids[0] if job_ids else None
+        """The export job the request is about (see job_id_of)."""
+        return job_id_of(self.path_params, self.query, self.request_body)
 
     @property
     def ok(self) -> bool:
         return 200 <= self.status < 300
-
-    @property
-    def fault_kind(self) -> str | None:
-        """`status`, `latency`, `drop`, `truncate`, `malformed` or `ambiguous_commit`."""
-        if self.fault is None:
-            return None
-        first = self.fault.split(" ", 1)[0]
-        return "status" if first == "status" else first
 
     def describe(self) -> str:
         """`#12 PUT /v3/export-jobs/<id>/items -> 200`, for findings and reports."""
@@ -85,6 +73,22 @@ class JournalEntry:
             "durationMs": round(self.duration_ms, 3),
             "fault": self.fault,
         }
+
+
+def job_id_of(
+    path_params: Mapping[str, Any], query: Mapping[str, list[str]], body: Any
+) -> str | None:
+    """The export job a request is about: the path's jobId, else the body's, else `job_id`.
+
+    The one rule, shared by fault matching (before the call) and the journal (after it).
+    """
+    in_path = path_params.get("jobId")
+    if in_path is not None:
+        return str(in_path)
+    if isinstance(body, dict) and isinstance(body.get("jobId"), str):
+        return str(body["jobId"])
+    job_ids = query.get("job_id")
+    return job_ids[0] if job_ids else None
 
 
 class CallList(Sequence[JournalEntry]):

@@ -75,6 +75,7 @@ def _operation(
         parameters=tuple(parameters),
         body_schema=_json_body_schema(body.get("content", {})),
         body_required=bool(body.get("required")),
+        text_media_types=_text_media_types(body.get("content", {})),
         responses={
             str(status): _json_body_schema(response.get("content", {}))
             for status, response in resolved.get("responses", {}).items()
@@ -104,3 +105,12 @@ def _json_body_schema(content: dict[str, Any]) -> dict[str, Any] | None:
         if media_type in content:
             return to_json_schema(content[media_type].get("schema", {}))
     return None
+
+
+def _text_media_types(content: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(
+        media_type
+        for media_type, entry in content.items()
+        if media_type not in JSON_MEDIA_TYPES
+        and (entry.get("schema") or {}).get("type") == "string"
+    )

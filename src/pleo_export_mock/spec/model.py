@@ -31,9 +31,15 @@ class Operation:
     body_required: bool
     # status code (as in the spec, e.g. "200", "202") -> JSON Schema of the body, or None if no body
     responses: dict[str, JsonSchema | None]
+    # Request media types taken as plain text (schema type string): a YAML scenario file.
+    text_media_types: tuple[str, ...] = ()
     scopes: tuple[str, ...] = ()
     deprecated: bool = False
     extensions: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def takes_body(self) -> bool:
+        return self.body_schema is not None or bool(self.text_media_types)
 
 
 @dataclass(frozen=True, slots=True)

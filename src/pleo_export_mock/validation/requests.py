@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ from werkzeug.datastructures import Headers, MultiDict
 from werkzeug.http import parse_options_header
 
 from ..spec.model import Operation, Parameter
+from .body import NotJson
 from .checker import CompiledSchema, compile_schema, describe, json_path
 from .violations import Violation
 
@@ -48,7 +48,12 @@ class RequestValidator:
         headers: Headers,
         content_type: str | None,
         raw_body: bytes,
+        decoded: Any,
     ) -> ParsedRequest:
+        """Typed parameters and the body, or RequestInvalid listing every problem.
+
+        `decoded` is `raw_body` as validation.body.decode_json read it (done once per request).
+        """
         violations: list[Violation] = []
         params: dict[str, Any] = {}
         for parameter, validator in self._params:
@@ -66,20 +71,23 @@ class RequestValidator:
             params[parameter.name] = value
         if violations:
             raise RequestInvalid(violations)
-        return ParsedRequest(params, self._parse_body(content_type, raw_body))
+        return ParsedRequest(params, self._parse_body(content_type, raw_body, decoded))
 
-    def _parse_body(self, content_type: str | None, raw_body: bytes) -> Any:
-        if self._body is None:
+    def _parse_body(self, content_type: str | None, raw_body: bytes, body: Any) -> Any:
+        if self._body is None and not self.operation.text_media_types:
             return None
         if not raw_body:
             if self.operation.body_required:
                 raise RequestInvalid([Violation("body", "body", "a JSON request body is required")])
             return None
+        mimetype = parse_options_header(content_type or "")[0].lower()
+        if mimetype in self.operation.text_media_types:
+            return _text(raw_body)
         _check_media_type(content_type)
-        try:
-            body = json.loads(raw_body)
-        except (UnicodeDecodeError, ValueError) as exc:
-            raise RequestInvalid([Violation("body", "body", f"not valid JSON: {exc}")]) from None
+        if isinstance(body, NotJson):
+            raise RequestInvalid([Violation("body", "body", f"not valid JSON: {body.reason}")])
+        if self._body is None:
+            return None
         violations = [
             Violation("body", json_path("body", error.absolute_path), describe(error))
             for error in self._body.iter_errors(body)
@@ -90,6 +98,14 @@ class RequestValidator:
 
 
 _INVALID = object()
+
+
+def _text(raw_body: bytes) -> str:
+    try:
+        return raw_body.decode("utf-8")
+    except UnicodeDecodeError as problem:
+        reason = f"not UTF-8 text ({problem.reason} at byte {problem.start})"
+        raise RequestInvalid([Violation("body", "body", reason)]) from None
 
 
 def _raw_values(
