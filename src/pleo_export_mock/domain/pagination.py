@@ -68,13 +68,14 @@ def encode_cursor(tag: str, identity: str) -> str:
 
 
 def decode_cursor(cursor: str, tag: str) -> str:
+    shown = repr(cursor) if len(cursor) <= 80 else f"{cursor[:80]!r}... ({len(cursor)} chars)"
     try:
         decoded = json.loads(base64.b32decode(cursor))
         cursor_tag, identity = decoded
-    except (ValueError, TypeError) as exc:
-        raise InvalidPage(f"cursor {cursor!r} was not issued by this sandbox") from exc
+    except (ValueError, TypeError, RecursionError) as exc:  # whatever a client made up
+        raise InvalidPage(f"cursor {shown} was not issued by this sandbox") from exc
     if cursor_tag != tag or not isinstance(identity, str):
-        raise InvalidPage(f"cursor {cursor!r} belongs to another list or sort order")
+        raise InvalidPage(f"cursor {shown} belongs to another list or sort order")
     return identity
 
 

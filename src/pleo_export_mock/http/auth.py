@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import binascii
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -42,7 +41,7 @@ class Authenticator:
     def _api_key(self, value: str) -> str:
         try:
             decoded = base64.b64decode(value, validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError):  # binascii.Error, non-ASCII text, bad UTF-8
             decoded = ""
         key, colon, password = decoded.partition(":")
         if colon and not password:

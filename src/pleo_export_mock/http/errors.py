@@ -94,6 +94,10 @@ def method_not_allowed(method: str, path: str, allowed: list[str]) -> ApiError:
     )
 
 
+def missing_host() -> ApiError:
+    return ApiError(400, "INVALID_REQUEST", "An HTTP/1.1 request must carry a Host header.")
+
+
 def payload_too_large(limit: int) -> ApiError:
     return ApiError(413, "PAYLOAD_TOO_LARGE", f"The request body is larger than {limit} bytes.")
 

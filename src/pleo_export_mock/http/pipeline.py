@@ -117,6 +117,8 @@ class Pipeline:
         """The handler's reply, an injected fault's, or a refusal's."""
         request = exchange.request
         try:
+            if request.missing_host:
+                raise errors.missing_host()
             endpoint, exchange.path_params = self.table.match(request.method, request.path)
             exchange.operation_id = endpoint.operation.operation_id
             exchange.fault = self._choose_fault(exchange, sandbox)
@@ -198,7 +200,9 @@ class Pipeline:
 def to_response(reply: Reply, headers: dict[str, str] | None = None) -> Response:
     """Compact JSON in Pleo's media type, text as it is, no body at all when there is none."""
     if reply.body is None:
-        return Response(status=reply.status, headers=headers)
+        response = Response(status=reply.status, headers=headers)
+        del response.headers["Content-Type"]  # no body, so no media type (not text/plain)
+        return response
     if reply.media_type != JSON_TYPE:
         return Response(reply.body, reply.status, headers, content_type=reply.media_type)
     return json_response(reply.status, reply.body, headers)

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 @dataclass(frozen=True, slots=True)
 class RequestRecord:
     method: str
-    path: str
+    path: str  # as sent: werkzeug's Request.path would fold `//_mock` into `/_mock`
     query: MultiDict[str, str]  # werkzeug's immutable one
     headers: Headers  # a copy: the environ may be recycled once answered
     content_type: str | None
@@ -32,6 +32,7 @@ class RequestRecord:
     json: Any  # the decoded body, None when empty, a NotJson when it does not decode
     too_large: bool  # the body was over the limit and was not read
     host_url: str  # scheme://host/, for absolute links in exports
+    missing_host: bool  # HTTP/1.1 without a Host header (RFC 9112 section 3.2 says 400)
     wall_time: float  # time.time() when the request arrived
 
     @property
@@ -59,7 +60,7 @@ def read_request(environ: WSGIEnvironment, max_body_bytes: int) -> RequestRecord
         raw, too_large = b"", True
     return RequestRecord(
         method=request.method,
-        path=request.path,
+        path=_path_as_sent(environ),
         query=request.args,
         headers=Headers(request.headers),
         content_type=request.content_type,
@@ -67,5 +68,12 @@ def read_request(environ: WSGIEnvironment, max_body_bytes: int) -> RequestRecord
         json=decode_json(raw),
         too_large=too_large,
         host_url=request.host_url,
+        missing_host=environ.get("SERVER_PROTOCOL") == "HTTP/1.1" and not environ.get("HTTP_HOST"),
         wall_time=time.time(),
     )
+
+
+def _path_as_sent(environ: WSGIEnvironment) -> str:
+    """PATH_INFO decoded as WSGI says (latin-1 bytes, UTF-8 text), leading slashes kept."""
+    raw = environ.get("PATH_INFO") or "/"
+    return raw.encode("latin-1").decode("utf-8", "replace")

@@ -15,7 +15,10 @@ from .body import NotJson
 from .checker import CompiledSchema, compile_schema, describe, json_path
 from .violations import Violation
 
-_INTEGER = re.compile(r"^-?\d+$")
+# Longer numbers are refused before int() sees them: Python refuses past 4,300 digits, and no
+# parameter of any spec we serve needs more than 64 bits.
+_INTEGER = re.compile(r"^-?\d{1,18}$")
+SHOWN_CHARS = 40  # a refused value is quoted up to this length
 _NUMBER = re.compile(r"^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 
 
@@ -185,4 +188,11 @@ def _missing(parameter: Parameter) -> Violation:
 
 
 def _not_a(parameter: Parameter, value: str, kind: Any) -> Violation:
-    return Violation(parameter.location, _label(parameter), f"{value!r} is not a valid {kind}")
+    shown = (
+        repr(value)
+        if len(value) <= SHOWN_CHARS
+        else f"{value[:SHOWN_CHARS]!r}... ({len(value)} chars)"
+    )
+    if kind == "integer" and value.lstrip("-").isdigit():
+        return Violation(parameter.location, _label(parameter), f"{shown} has over 18 digits")
+    return Violation(parameter.location, _label(parameter), f"{shown} is not a valid {kind}")
