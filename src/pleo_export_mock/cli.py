@@ -13,8 +13,10 @@ from pathlib import Path
 
 from .errors import ToolError, UsageError
 
-# `serve` may run for days: its journal keeps the latest exchanges only.
+# `serve` may run for days: its journal keeps the latest exchanges only, by count and by the
+# bytes of their bodies (docs/decisions.md, "Journal").
 SERVE_JOURNAL_ENTRIES = 10_000
+SERVE_JOURNAL_BYTES = 64 * 1024 * 1024
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -163,6 +165,7 @@ def _serve(args: argparse.Namespace) -> int:
         args.scenario, SandboxConfig(seed=args.seed, clock=args.clock, start=args.start)
     )
     sandbox.journal.max_entries = SERVE_JOURNAL_ENTRIES
+    sandbox.journal.max_bytes = SERVE_JOURNAL_BYTES
     app = create_app(sandbox, HttpSettings(response_violations="log"))
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stdout)
     # waitress reports every request that waits for a free thread; under load that drowns the log.

@@ -69,3 +69,30 @@ def test_a_bounded_journal_keeps_the_latest_entries(api: Api, sandbox: Sandbox) 
     for _ in range(5):
         api("GET", "/v3/export-jobs")
     assert [entry.seq for entry in sandbox.journal] == [3, 4, 5]
+
+
+def test_a_journal_bounded_by_bytes_keeps_the_latest_it_can_hold(
+    api: Api, sandbox: Sandbox
+) -> None:
+    api("GET", "/v3/export-jobs")
+    one = sandbox.journal.size_bytes
+    sandbox.journal.reset()
+    sandbox.journal.max_bytes = 3 * one + one // 2
+    for _ in range(6):
+        api("GET", "/v3/export-jobs")
+    assert [entry.seq for entry in sandbox.journal] == [4, 5, 6]
+    assert sandbox.journal.size_bytes <= sandbox.journal.max_bytes
+
+
+def test_a_bounded_journal_does_not_grow_when_read(api: Api, sandbox: Sandbox) -> None:
+    sandbox.journal.max_bytes = 10 * 1024 * 1024
+    api("GET", "/v3/export-jobs")
+    first, second = sandbox.journal[0], sandbox.journal[0]
+    assert first == second and first is not second  # built afresh, not kept
+
+
+def test_the_journal_weighs_bodies_as_sent(api: Api, sandbox: Sandbox) -> None:
+    response = api("GET", "/v3/export-jobs")
+    assert sandbox.journal.size_bytes >= len(response.get_data())
+    assert sandbox.journal.last is not None
+    assert sandbox.journal.last.response_body == response.json

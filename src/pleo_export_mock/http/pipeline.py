@@ -64,6 +64,7 @@ class Exchange:
     request_violations: list[Violation] = field(default_factory=list)
     response_violations: list[Violation] = field(default_factory=list)
     fault: Fault | None = None  # an injected fault, when one was chosen for this call
+    payload: bytes = b""  # the response body as sent, or as it would have been
 
     @property
     def wall_time(self) -> float:
@@ -96,21 +97,19 @@ class Pipeline:
     def __call__(self, request: RequestRecord, sandbox: Sandbox) -> WSGIApplication:
         exchange = Exchange(request, sandbox.now())
         reply = self._answer(exchange, sandbox)
-        exchange.status, exchange.body, exchange.media_type = (
-            reply.status,
-            reply.body,
-            reply.media_type,
-        )
+        exchange.status, exchange.body = reply.status, reply.body
+        exchange.media_type = reply.media_type
         if exchange.fault is None:
             exchange.response_violations = self._check_answer(exchange)
         elif exchange.fault.kind in LOST_ANSWER:
             exchange.status = 0
+        response = to_response(reply, exchange.headers)
+        exchange.payload = response.get_data()
         for observer in self.observers:
             observer(exchange)  # the journal records even an answer that breaks our spec
         self._report_violations(exchange)
         if exchange.status == 0:
             return dropped()
-        response = to_response(reply, exchange.headers)
         return response if exchange.fault is None else faulty(response, exchange.fault)
 
     def _answer(self, exchange: Exchange, sandbox: Sandbox) -> Reply:
@@ -199,8 +198,8 @@ class Pipeline:
 
 def to_response(reply: Reply, headers: dict[str, str] | None = None) -> Response:
     """Compact JSON in Pleo's media type, text as it is, no body at all when there is none."""
-    if reply.body is None:
-        response = Response(status=reply.status, headers=headers)
+    if reply.body is None or reply.status == 0:
+        response = Response(status=reply.status or 200, headers=headers)
         del response.headers["Content-Type"]  # no body, so no media type (not text/plain)
         return response
     if reply.media_type != JSON_TYPE:

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import copy
+import json
 import time
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 from ..journal.journal import Journal, JournalEntry, Masking
-from ..validation.body import NotJson
+from ..validation.body import NotJson, decode_json
+from .call import JSON_TYPE
 from .pipeline import Exchange
 from .request import RequestRecord
 
 MAX_TEXT_BODY = 64 * 1024  # a non-JSON body is kept as text, up to this many characters
+# What an entry weighs besides its bodies (method, path, headers, timing), for Journal.max_bytes.
+ENTRY_OVERHEAD = 512
 
 
 class Recorder:
@@ -23,14 +27,15 @@ class Recorder:
 
     def __call__(self, exchange: Exchange) -> None:
         duration_ms = (time.time() - exchange.wall_time) * 1000
-        body = _body(exchange.request)
-        # The entry is built when the journal is read. Kept till then: the exchange without
-        # the raw body bytes, which the decoded `body` replaces.
+        # The entry is built when the journal is read. Till then it is kept as bytes, the
+        # bodies as they went over the wire: a fraction of what decoded JSON weighs.
         kept = copy.copy(exchange)
-        kept.request = replace(exchange.request, raw_body=b"")
-        self._journal().append(lambda seq: self._entry(seq, kept, body, duration_ms))
+        kept.request = replace(exchange.request, json=None)
+        kept.body = None
+        size = len(exchange.request.raw_body) + len(exchange.payload) + ENTRY_OVERHEAD
+        self._journal().append(lambda seq: self._entry(seq, kept, duration_ms), size)
 
-    def _entry(self, seq: int, exchange: Exchange, body: Any, duration_ms: float) -> JournalEntry:
+    def _entry(self, seq: int, exchange: Exchange, duration_ms: float) -> JournalEntry:
         request = exchange.request
         credential = exchange.credential
         fault = exchange.fault
@@ -44,10 +49,10 @@ class Recorder:
             query=request.query.to_dict(flat=False),
             path_params={k: str(v) for k, v in exchange.path_params.items()},
             request_headers=self._masking.headers(request.headers),
-            request_body=body,
+            request_body=_request_body(request),
             status=exchange.status,
             response_headers=dict(exchange.headers),
-            response_body=exchange.body,
+            response_body=_response_body(exchange),
             # Only what the client got wrong; our own response violations are raised or logged.
             violations=tuple(map(str, exchange.request_violations)),
             credential=credential.label if credential else None,
@@ -58,10 +63,19 @@ class Recorder:
         )
 
 
-def _body(request: RequestRecord) -> Any:
+def _request_body(request: RequestRecord) -> Any:
     """The decoded JSON; the text, cut short, when it is not JSON; a note when it was too big."""
     if request.too_large:
         return "<a body over the size limit, not kept>"
-    if isinstance(request.json, NotJson):
+    decoded = decode_json(request.raw_body)
+    if isinstance(decoded, NotJson):
         return request.raw_body[:MAX_TEXT_BODY].decode("utf-8", "replace")
-    return request.json
+    return decoded
+
+
+def _response_body(exchange: Exchange) -> Any:
+    if not exchange.payload:
+        return None
+    if exchange.media_type != JSON_TYPE:
+        return exchange.payload.decode("utf-8", "replace")
+    return json.loads(exchange.payload)

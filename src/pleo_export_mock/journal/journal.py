@@ -146,54 +146,80 @@ class CallList(Sequence[JournalEntry]):
 class Journal(CallList):
     """The live journal of one sandbox; thread-safe, cleared by a reset.
 
-    Recording only queues how to build an entry; entries are built when somebody reads the
-    journal, so the hot path of the server pays a list append, not the masking and copying.
-    `max_entries` keeps a long-running `serve` from growing without end (oldest go first).
+    Recording only queues how to build an entry (from the bodies' bytes as they were sent);
+    entries are built when somebody reads the journal, so the server's hot path pays an
+    append, not the masking, copying and decoding.
+
+    A long-running `serve` bounds it by count (`max_entries`) and by weight (`max_bytes`: the
+    bodies' bytes plus a small overhead per entry); the oldest go first. A bounded journal
+    also builds entries afresh at each read instead of keeping them, so reading it does not
+    grow the server either. None is no bound.
     """
 
-    def __init__(self, max_entries: int | None = None) -> None:
+    def __init__(self, max_entries: int | None = None, max_bytes: int | None = None) -> None:
         super().__init__([])
         self._lock = threading.Lock()
         self._next = 1
-        self._pending: deque[tuple[int, Callable[[int], JournalEntry]]] = deque()
+        # seq, the entry or how to build it, its weight; oldest first
+        self._kept: deque[_Kept] = deque()
+        self._bytes = 0
         self.max_entries = max_entries
+        self.max_bytes = max_bytes
 
-    def append(self, make: Callable[[int], JournalEntry]) -> int:
-        """Record an entry, built later by `make` from its sequence number; returns that number."""
+    def append(self, make: Callable[[int], JournalEntry], size: int = 0) -> int:
+        """Record an entry, built later by `make` from its sequence number; returns that number.
+
+        `size` is what the entry weighs against `max_bytes`.
+        """
         with self._lock:
             seq, self._next = self._next, self._next + 1
-            self._pending.append((seq, make))
-            if self.max_entries is not None:
-                self._trim(self.max_entries)
+            self._kept.append(_Kept(seq, make, size))
+            self._bytes += size
+            self._trim()
             return seq
 
-    def _trim(self, keep: int) -> None:
-        """Forget the oldest entries beyond `keep`; ones never read are never built."""
-        excess = len(self._entries) + len(self._pending) - keep
-        if excess > 0:
-            dropped = min(excess, len(self._entries))
-            del self._entries[:dropped]
-            for _ in range(excess - dropped):
-                self._pending.popleft()
+    @property
+    def size_bytes(self) -> int:
+        """What the kept entries weigh, as counted against `max_bytes`."""
+        return self._bytes
+
+    def _trim(self) -> None:
+        """Forget the oldest entries beyond either bound; ones never read are never built."""
+        kept = self._kept
+        while kept and (
+            (self.max_entries is not None and len(kept) > self.max_entries)
+            or (self.max_bytes is not None and self._bytes > self.max_bytes)
+        ):
+            self._bytes -= kept.popleft().size
 
     def _rows(self) -> list[JournalEntry]:
         with self._lock:
-            self._materialize()
-            return self._entries
-
-    def _materialize(self) -> None:
-        if self._pending:
-            self._entries.extend(make(seq) for seq, make in self._pending)
-            self._pending.clear()
+            keep_built = self.max_bytes is None
+            return [kept.entry(keep_built) for kept in self._kept]
 
     def reset(self) -> None:
         with self._lock:
-            self._entries, self._next = [], 1
-            self._pending.clear()
+            self._kept.clear()
+            self._next, self._bytes = 1, 0
 
     def snapshot(self) -> CallList:
         """A frozen copy, for evaluating rules while the server may still record."""
-        return CallList(list(self._rows()))
+        return CallList(self._rows())
+
+
+@dataclass(slots=True)
+class _Kept:
+    seq: int
+    made: Callable[[int], JournalEntry] | JournalEntry
+    size: int
+
+    def entry(self, keep: bool) -> JournalEntry:
+        if isinstance(self.made, JournalEntry):
+            return self.made
+        built = self.made(self.seq)
+        if keep:
+            self.made = built
+        return built
 
 
 @dataclass(frozen=True, slots=True)
