@@ -17,7 +17,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "pleo_export_mock"
 # Bottom up. A unit may import its own layer's other units (without a cycle) and any below.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("domain",),
-    ("errors", "resources"),
+    ("errors", "resources", "junit"),
     ("spec", "validation"),
     ("scenarios", "faults", "journal"),
     ("sandbox",),
