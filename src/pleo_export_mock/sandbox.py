@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .domain.clock import Clock, FrozenClock, RunningClock
-from .domain.models import EntryState, ExportJob
+from .domain.models import EntryState, ExportJob, ItemStatus, JobStatus
 from .domain.policy import Policy
 from .domain.store import Store
 from .faults import FaultPlan
@@ -21,7 +21,6 @@ from .journal import Journal
 from .scenarios.loader import load_scenario_text, resolve
 from .scenarios.model import EntrySpec, Scenario
 from .scenarios.seed import SeededSandbox, build_store
-from .verify.context import JobAtStart, capture_start
 
 DEFAULT_SCENARIO = "pending"
 # A frozen clock starts here unless told otherwise, so runs repeat byte for byte.
@@ -160,3 +159,33 @@ class Sandbox:
 
 def _as_scenario(scenario: Scenario | str | Path) -> Scenario:
     return scenario if isinstance(scenario, Scenario) else resolve(str(scenario))
+
+
+# -- the jobs at the start, which the verifier compares a connector's run against -----------
+
+
+@dataclass(frozen=True, slots=True)
+class JobAtStart:
+    id: str
+    company_id: str
+    status: JobStatus
+    created_at: datetime
+    open_items: frozenset[str]  # entries still pending or in_progress: what must be processed
+
+    @property
+    def eligible(self) -> bool:
+        return self.status.is_open
+
+
+def capture_start(store: Store) -> dict[str, JobAtStart]:
+    """The jobs as a connector first finds them (taken right after a scenario is seeded)."""
+    return {job.id: _at_start(job) for job in store.jobs()}
+
+
+def _at_start(job: ExportJob) -> JobAtStart:
+    open_items = frozenset(
+        item.accounting_entry_id
+        for item in job.items
+        if item.status in (ItemStatus.PENDING, ItemStatus.IN_PROGRESS)
+    )
+    return JobAtStart(job.id, job.company_id, job.status, job.created_at, open_items)

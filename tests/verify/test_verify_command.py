@@ -113,6 +113,19 @@ def test_a_connector_that_does_nothing_fails(capsys: pytest.CaptureFixture[str])
     assert "all-eligible-jobs-finished" in out and "verdict: FAIL" in out
 
 
+def test_junit_parses_when_the_connector_prints_control_characters(tmp_path: Path) -> None:
+    junit = tmp_path / "junit.xml"
+    noisy = "import sys; print('\\x01 nothing to do \\x1b[0m'); print('\\x02', file=sys.stderr)"
+    argv = ["verify", "--scenario", "pending", "--junit", str(junit), "--", sys.executable]
+    assert main([*argv, "-c", noisy]) == 1
+    suite = ET.parse(junit).getroot().find("testsuite")
+    assert suite is not None and suite.get("failures") != "0"
+    assert suite.findtext("system-out") == "\ufffd nothing to do \ufffd[0m\n"
+    assert suite.findtext("system-err") == "\ufffd\n"
+    failed = [case for case in suite.iter("testcase") if case.find("failure") is not None]
+    assert "all-eligible-jobs-finished" in {case.get("name") for case in failed}
+
+
 def test_a_hanging_connector_is_killed_at_the_timeout(tmp_path: Path) -> None:
     report = tmp_path / "report.json"
     code = main(

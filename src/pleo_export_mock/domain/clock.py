@@ -62,3 +62,8 @@ def _utc(moment: datetime) -> datetime:
 def format_timestamp(moment: datetime) -> str:
     """Pleo's wire form: UTC, second precision, trailing Z."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def format_timestamp_ms(moment: datetime) -> str:
+    """UTC, millisecond precision, trailing Z: the form HAR files give when a request started."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

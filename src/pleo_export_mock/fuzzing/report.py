@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 import xml.etree.ElementTree as ET
 
+from .. import junit
 from .result import Finding, FuzzResult
 
 _INDENT = "    "
@@ -54,32 +55,25 @@ def to_junit(result: FuzzResult, target: str) -> str:
     labels = result.operations + sorted(
         {f.operation for f in result.findings} - set(result.operations)
     )
-    failed = sum(1 for label in labels if result.for_operation(label))
-    suites = ET.Element("testsuites", name="pleo-export-mock fuzz")
-    suite = ET.SubElement(
+    suites = junit.testsuites("pleo-export-mock fuzz")
+    suite = junit.testsuite(
         suites,
-        "testsuite",
-        name=f"fuzz {target}",
-        tests=str(len(labels)),
-        failures=str(failed),
-        errors="0",
-        skipped="0",
-        time=f"{result.duration_s:.3f}",
+        f"fuzz {target}",
+        tests=len(labels),
+        failures=sum(1 for label in labels if result.for_operation(label)),
+        seconds=result.duration_s,
     )
-    properties = ET.SubElement(suite, "properties")
-    for name, value in (("seed", result.seed), ("max-examples", result.max_examples)):
-        ET.SubElement(properties, "property", name=name, value=str(value))
-    ET.SubElement(properties, "property", name="cases", value=str(result.cases))
+    junit.properties(
+        suite, {"seed": result.seed, "max-examples": result.max_examples, "cases": result.cases}
+    )
     for label in labels:
         _testcase(suite, label, result.for_operation(label))
-    ET.indent(suites)
-    return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+    return junit.to_xml(suites)
 
 
 def _testcase(suite: ET.Element, label: str, findings: list[Finding]) -> None:
-    case = ET.SubElement(suite, "testcase", classname="fuzz", name=label)
+    case = junit.testcase(suite, "fuzz", label)
     if not findings:
         return
     summary = "; ".join(f"{f.check}: {f.title}" for f in findings)
-    failure = ET.SubElement(case, "failure", message=summary, type="ContractViolation")
-    failure.text = format_findings(findings)
+    junit.failure(case, message=summary, kind="ContractViolation", text=format_findings(findings))

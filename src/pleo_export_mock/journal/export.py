@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
+from ..domain.clock import format_timestamp_ms
 from .journal import JournalEntry
 
 HAR_CREATOR = {"name": "pleo-export-mock", "version": "0.1.0"}
@@ -27,7 +28,7 @@ def to_har(entries: Iterable[JournalEntry], base_url: str = "http://sandbox") ->
 
 
 def _har_entry(entry: JournalEntry, base_url: str) -> dict[str, Any]:
-    started = datetime.fromtimestamp(entry.wall_time, UTC).isoformat().replace("+00:00", "Z")
+    started = format_timestamp_ms(datetime.fromtimestamp(entry.wall_time, UTC))
     request_text = _text(entry.request_body)
     response_text = _text(entry.response_body)
     query = [{"name": k, "value": v} for k, values in entry.query.items() for v in values]

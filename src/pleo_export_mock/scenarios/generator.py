@@ -11,9 +11,10 @@ from __future__ import annotations
 import copy
 import random
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from ..domain.clock import format_timestamp
 from . import catalog
 from .book import Book, Counterparty, Fragment, seeded_uuid
 from .model import EntrySpec
@@ -22,11 +23,6 @@ from .profiles import EUROS, MIX_TYPES, MIX_WEIGHTS, PROFILES, Profile
 
 FILES_URL = "https://files.sandbox.pleo.invalid/receipts"
 _DAY = 86_400
-
-
-def stamp(moment: datetime) -> str:
-    """Pleo's wire form for timestamps: UTC, second precision, trailing Z."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def deep_merge(base: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
@@ -66,7 +62,7 @@ class PayloadGenerator:
         payload: dict[str, Any] = {"type": item_type}
         if profile.sub_type:
             payload["subType"] = profile.sub_type
-        payload["date"] = stamp(moment)
+        payload["date"] = format_timestamp(moment)
         lines, amount = self._lines(rng, spec, profile, party, role, currency, total)
         payload["amount"] = amount
         payload["accountingEntryLines"] = lines
@@ -320,9 +316,9 @@ def _invoice(
     number = f"{rng.choice(('INV', 'F', 'R'))}-{issued.year}-{rng.randint(1, 99_999):05d}"
     return {
         "invoiceNumber": number,
-        "invoiceDate": stamp(issued),
-        "dueDate": stamp(issued + timedelta(days=30)),
-        "paymentDate": stamp(_midnight(moment)) if settled else None,
+        "invoiceDate": format_timestamp(issued),
+        "dueDate": format_timestamp(issued + timedelta(days=30)),
+        "paymentDate": format_timestamp(_midnight(moment)) if settled else None,
         "status": status,
         "supplierBankAccount": dict(party.bank_account) if party and party.bank_account else None,
     }
@@ -333,7 +329,7 @@ def _service_period(moment: datetime) -> Fragment:
     first_of_this = _midnight(moment).replace(day=1)
     last = first_of_this - timedelta(days=1)
     first = last.replace(day=1)
-    return {"from": stamp(first), "to": stamp(last)}
+    return {"from": format_timestamp(first), "to": format_timestamp(last)}
 
 
 def _midnight(moment: datetime) -> datetime:

@@ -18,6 +18,7 @@ from ..domain.policy import Policy
 from ..domain.store import Store
 from .book import Book, build_book
 from .generator import PayloadGenerator
+from .hostile import hostile_entries
 from .model import CompanySpec, JobSpec, Scenario
 
 ERP_URL = "https://erp.sandbox.invalid/vouchers"
@@ -64,9 +65,6 @@ def _seed_company(
     context = _entry_context(company, now)
     for entry in company.entries:
         if entry.hostile:  # reverse fuzzing: the seed decides how many and how nasty
-            # Imported here: the hostile generator itself builds on this package's catalogue.
-            from ..fuzzing.hostile import hostile_entries
-
             payloads = hostile_entries(seed, company_id=company.key)
         else:
             rng = ids.fork(f"entries:{company.key}:{entry.key}")

@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
-from ..domain.models import ExportJob, ItemStatus, JobStatus
-from ..domain.store import Store
+from ..domain.models import ExportJob
 from ..journal import JournalEntry
+from ..sandbox import JobAtStart
 from ..scenarios.model import Expectations
 from .model import ConnectorRun
 
@@ -21,33 +20,6 @@ EXPORT_ITEMS = "getExportItemsV3"
 LIST_JOBS = "getExportJobsListV3"
 CREATE_JOB = "createExportJobV3"
 FINAL_EVENTS = frozenset({"completed", "completed_with_errors", "failed"})
-
-
-@dataclass(frozen=True, slots=True)
-class JobAtStart:
-    id: str
-    company_id: str
-    status: JobStatus
-    created_at: datetime
-    open_items: frozenset[str]  # entries still pending or in_progress: what must be processed
-
-    @property
-    def eligible(self) -> bool:
-        return self.status.is_open
-
-
-def capture_start(store: Store) -> dict[str, JobAtStart]:
-    """The jobs as a connector first finds them (taken right after a scenario is seeded)."""
-    return {job.id: _at_start(job) for job in store.jobs()}
-
-
-def _at_start(job: ExportJob) -> JobAtStart:
-    open_items = frozenset(
-        item.accounting_entry_id
-        for item in job.items
-        if item.status in (ItemStatus.PENDING, ItemStatus.IN_PROGRESS)
-    )
-    return JobAtStart(job.id, job.company_id, job.status, job.created_at, open_items)
 
 
 @dataclass

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .. import junit
 from ..journal import CallList
 from .model import ConnectorRun, Finding, Severity, Verdict
 from .registry import RULES
@@ -106,51 +106,39 @@ def outcome_json(outcome: Outcome) -> dict[str, Any]:
     }
 
 
-# Characters XML 1.0 cannot carry at all; connector output and fuzz data may hold them.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def _xml_text(text: str) -> str:
-    return _NOT_XML.sub("\ufffd", text)
-
-
 def to_junit(outcomes: Sequence[Outcome]) -> str:
     """One testsuite per scenario, one testcase per rule; error findings are failures."""
-    suites = ET.Element("testsuites", name="pleo-export-mock verify")
+    suites = junit.testsuites("pleo-export-mock verify")
     for outcome in outcomes:
-        grouped = outcome.verdict.by_rule()
-        errors = sum(
-            1
-            for rule_id in outcome.verdict.rules_checked
-            if any(f.severity is Severity.ERROR for f in grouped.get(rule_id, []))
-        )
-        suite = ET.SubElement(
-            suites,
-            "testsuite",
-            name=f"verify {outcome.scenario}",
-            tests=str(len(outcome.verdict.rules_checked)),
-            failures=str(errors),
-            errors="0",
-            skipped="0",
-            time=f"{outcome.run.duration:.3f}" if outcome.run else "0",
-        )
-        for rule_id in outcome.verdict.rules_checked:
-            case = ET.SubElement(
-                suite, "testcase", classname=f"verify.{outcome.scenario}", name=rule_id
-            )
-            findings = grouped.get(rule_id, [])
-            text = "\n\n".join(f"{f.message}\nexpected: {f.expected}" for f in findings)
-            if any(f.severity is Severity.ERROR for f in findings):
-                ET.SubElement(
-                    case,
-                    "failure",
-                    message=_xml_text(findings[0].message),
-                    type="ConnectorRuleViolation",
-                ).text = _xml_text(text)
-            elif findings:
-                ET.SubElement(case, "system-out").text = _xml_text(f"warning: {text}")
-        if outcome.run is not None:
-            ET.SubElement(suite, "system-out").text = _xml_text(outcome.run.stdout)
-            ET.SubElement(suite, "system-err").text = _xml_text(outcome.run.stderr)
-    ET.indent(suites)
-    return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+        _junit_suite(suites, outcome)
+    return junit.to_xml(suites)
+
+
+def _junit_suite(suites: ET.Element, outcome: Outcome) -> None:
+    grouped = outcome.verdict.by_rule()
+    rules = outcome.verdict.rules_checked
+    suite = junit.testsuite(
+        suites,
+        f"verify {outcome.scenario}",
+        tests=len(rules),
+        failures=sum(1 for rule_id in rules if _has_error(grouped.get(rule_id, []))),
+        seconds=outcome.run.duration if outcome.run else None,
+    )
+    for rule_id in rules:
+        _junit_case(suite, outcome.scenario, rule_id, grouped.get(rule_id, []))
+    if outcome.run is not None:
+        junit.output(suite, "system-out", outcome.run.stdout)
+        junit.output(suite, "system-err", outcome.run.stderr)
+
+
+def _junit_case(suite: ET.Element, scenario: str, rule_id: str, findings: list[Finding]) -> None:
+    case = junit.testcase(suite, f"verify.{scenario}", rule_id)
+    text = "\n\n".join(f"{f.message}\nexpected: {f.expected}" for f in findings)
+    if _has_error(findings):
+        junit.failure(case, message=findings[0].message, kind="ConnectorRuleViolation", text=text)
+    elif findings:  # warnings only: the rule passes, and says why it nearly did not
+        junit.output(case, "system-out", f"warning: {text}")
+
+
+def _has_error(findings: list[Finding]) -> bool:
+    return any(f.severity is Severity.ERROR for f in findings)

@@ -21,7 +21,7 @@ from werkzeug.test import Client
 
 from pleo_export_mock import Sandbox, authorization_header, create_app
 from pleo_export_mock.domain.models import JobEvent
-from pleo_export_mock.fuzzing.hostile import (
+from pleo_export_mock.scenarios.hostile import (
     JOB_SHAPES,
     THEMES,
     hostile_entries,
@@ -30,7 +30,7 @@ from pleo_export_mock.fuzzing.hostile import (
     hostile_themes,
     payload_schema,
 )
-from pleo_export_mock.fuzzing.hostile_walk import CODES, OWNED, UNKNOWN_CODES, Walker
+from pleo_export_mock.scenarios.hostile.walk import CODES, OWNED, UNKNOWN_CODES, Walker
 from pleo_export_mock.spec import load_spec
 from pleo_export_mock.validation.checker import FORMATS, is_uuid
 
@@ -108,7 +108,7 @@ def test_the_same_seed_gives_the_same_bytes() -> None:
 def test_the_same_seed_gives_the_same_bytes_in_another_process() -> None:
     program = (
         "import hashlib, json\n"
-        "from pleo_export_mock.fuzzing.hostile import hostile_payloads\n"
+        "from pleo_export_mock.scenarios.hostile import hostile_payloads\n"
         "for seed, company in ((3, None), (4, 'c0mpany')):\n"
         "    data = hostile_payloads(seed, 50, company_id=company)\n"
         "    text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(',', ':'))\n"

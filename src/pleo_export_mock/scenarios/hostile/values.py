@@ -1,8 +1,8 @@
-"""Hostile leaf values for hostile.py: strings, amounts, timestamps, ids and enum picks.
+"""Hostile leaf values for payloads.py: strings, amounts, timestamps, ids and enum picks.
 
 Each function draws from the `random.Random` it is given and nothing else, so the same
 stream gives the same values in any process. The values are legal wherever the schema walker
-(hostile_walk.py) puts them: no string holds NUL or a lone surrogate (JSON could carry them,
+(walk.py) puts them: no string holds NUL or a lone surrogate (JSON could carry them,
 but UTF-8 cannot encode a lone surrogate and NUL is refused by too many stores to be useful),
 every timestamp is RFC 3339 and accepted by our `date-time` checker, every number is finite.
 """

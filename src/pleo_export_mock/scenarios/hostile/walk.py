@@ -1,11 +1,11 @@
-"""The schema walker behind hostile.py: a JSON Schema in, one legal but hostile value out.
+"""The schema walker behind payloads.py: a JSON Schema in, one legal but hostile value out.
 
 `Walker.value(schema, path)` follows the schema node by node (objects, arrays, enums,
 nullable types, string formats and lengths, integer bounds, uniqueItems), so whatever it
 returns is valid against that schema by construction; a keyword it does not understand is
 refused with a ValueError rather than guessed at. The *hostility* is in the choices it makes
 at each node, all drawn from one `random.Random` and steered by the payload's themes (see
-hostile.THEMES): null or absent where allowed, lengths of arrays, odd strings, amounts,
+payloads.THEMES): null or absent where allowed, lengths of arrays, odd strings, amounts,
 timestamps, ids and enum members, and extra properties where `additionalProperties` allows.
 Paths are tuples that start with "$"; "[]" stands for an array's items.
 """
@@ -16,9 +16,9 @@ import random
 from collections.abc import Collection
 from typing import Any
 
-from ..scenarios.catalog import INVOICE_STATUSES
-from ..scenarios.profiles import PROFILES
-from .hostile_values import (
+from ..catalog import INVOICE_STATUSES
+from ..profiles import PROFILES
+from .values import (
     AMOUNT_FAMILIES,
     ODD_FILE_SIZES,
     ODD_TAX_RATES,

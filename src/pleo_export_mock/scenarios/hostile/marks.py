@@ -1,4 +1,4 @@
-"""What hostile.py does to a payload after the walk: the main theme's mark, and coherence.
+"""What payloads.py does to a payload after the walk: the main theme's mark, and coherence.
 
 A *mark* guarantees the main theme's signature feature whatever the walk drew (so any
 len(THEMES) consecutive payloads cover every feature): `unicode` puts an emoji in `note`,
@@ -16,7 +16,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from .hostile_values import (
+from .values import (
     AMOUNTS,
     EMOJI,
     OFFSETS,
@@ -27,7 +27,7 @@ from .hostile_values import (
     odd_uuid,
     offset_timestamp,
 )
-from .hostile_walk import UNKNOWN_CODES, Schema, Walker
+from .walk import UNKNOWN_CODES, Schema, Walker
 
 Mark = Callable[[dict[str, Any], Walker, Schema], None]
 SIDES = ("inSupplierCurrency", "inWalletCurrency")

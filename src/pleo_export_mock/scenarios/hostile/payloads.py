@@ -18,7 +18,7 @@ sandbox's fields. Payload i of (seed, company_id) gets its own `random.Random`, 
 string "hostile:{seed}:{company_id}:{i}:..." (str seeds are hashed with SHA-512, never with
 hash(), so PYTHONHASHSEED plays no part). Its themes are one main theme, taken in turn from a
 seeded shuffle of THEMES (so any len(THEMES) consecutive payloads have every theme as a main
-theme once), plus two to four compatible others. hostile_walk.Walker then walks the schema
+theme once), plus two to four compatible others. walk.Walker then walks the schema
 with that stream and those themes, so the result is valid by construction; the main theme's
 *mark* is then stamped on (e.g. `unicode` always puts an emoji in `note`, `timestamps` always
 gives `date` a non-Z offset), and unless the payload is `incoherent` its money is made to add
@@ -38,8 +38,8 @@ it is stdlib-only, byte-for-byte stable across processes and Hypothesis versions
 2 ms a payload (200 in about 0.3 s). The tests check every payload against the spec with
 jsonschema and our format checkers, and use Hypothesis where it belongs: to pick the seeds.
 
-The parts: hostile_walk.py walks the schema, hostile_values.py holds the hostile strings,
-numbers, timestamps and ids, hostile_marks.py the marks and the money arithmetic.
+The parts: walk.py walks the schema, values.py holds the hostile strings,
+numbers, timestamps and ids, marks.py the marks and the money arithmetic.
 
 A scenario builder (`serve --scenario fuzz --seed N`) needs about this much:
 
@@ -57,9 +57,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from ..spec import load_spec
-from .hostile_marks import MARKS, cohere
-from .hostile_walk import OWNED, EnumCache, Schema, Walker
+from ...spec import load_spec
+from .marks import MARKS, cohere
+from .walk import OWNED, EnumCache, Schema, Walker
 
 THEMES: dict[str, str] = {
     "nulls": "every nullable field null: vendor, supplier, files, tax, accounts, ...",
