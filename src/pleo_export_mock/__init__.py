@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .domain.policy import Policy
     from .http import HttpSettings, ResponseContractError, create_app
+    from .http.connector_env import connector_env
     from .http.state_view import authorization_header
     from .sandbox import Sandbox, SandboxConfig
     from .server import SandboxServer
@@ -24,6 +25,7 @@ _EXPORTS = {
     "SandboxConfig": ".sandbox",
     "SandboxServer": ".server",
     "authorization_header": ".http.state_view",
+    "connector_env": ".http.connector_env",
     "create_app": ".http",
 }
 __all__ = [
@@ -34,6 +36,7 @@ __all__ = [
     "SandboxConfig",
     "SandboxServer",
     "authorization_header",
+    "connector_env",
     "create_app",
 ]
 

@@ -20,6 +20,7 @@ from werkzeug.test import Client
 
 from .domain.credentials import Credential, CredentialKind
 from .http import HttpSettings, SandboxApp, create_app
+from .http.connector_env import connector_env
 from .http.state_view import authorization_header, state
 from .journal import Journal
 from .sandbox import DEFAULT_SCENARIO, ClockMode, Sandbox, SandboxConfig
@@ -313,12 +314,7 @@ class ExportMock:
     @property
     def env(self) -> dict[str, str]:
         """What a connector under test is given: PLEO_API_URL, _API_KEY, _ACCESS_TOKEN, ..."""
-        env = {"PLEO_API_URL": self.url, "PLEO_COMPANY_ID": self.company_id}
-        if self.api_key is not None:
-            env["PLEO_API_KEY"] = self.api_key
-        if self.access_token is not None:
-            env["PLEO_ACCESS_TOKEN"] = self.access_token
-        return env
+        return connector_env(self.url, self.company_id, self.sandbox.state.credentials)
 
     def _first(self, kind: CredentialKind) -> Credential | None:
         return next((c for c in self.sandbox.state.credentials if c.kind is kind), None)
