@@ -34,6 +34,7 @@ class ExportMock:
     """
 
     def __init__(self, server: ExportMockServer) -> None:
+        """A view of `server`'s sandbox; it follows whatever scenario is loaded next."""
         self._server = server
         self.url = server.url
         self.sandbox = server.sandbox
