@@ -12,28 +12,51 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .domain.policy import Policy
     from .http import HttpSettings, ResponseContractError, create_app
+    from .http.connector_env import connector_env
     from .http.state_view import authorization_header
     from .sandbox import Sandbox, SandboxConfig
     from .server import SandboxServer
+    from .testing import (
+        ConformanceError,
+        ExportMock,
+        ExportMockClient,
+        ExportMockServer,
+        ExportMockSettings,
+        SettingError,
+    )
 
 _EXPORTS = {
+    "ConformanceError": ".testing",
+    "ExportMock": ".testing",
+    "ExportMockClient": ".testing",
+    "ExportMockServer": ".testing",
+    "ExportMockSettings": ".testing",
     "HttpSettings": ".http",
     "Policy": ".domain.policy",
     "ResponseContractError": ".http",
     "Sandbox": ".sandbox",
     "SandboxConfig": ".sandbox",
     "SandboxServer": ".server",
+    "SettingError": ".testing",
     "authorization_header": ".http.state_view",
+    "connector_env": ".http.connector_env",
     "create_app": ".http",
 }
 __all__ = [
+    "ConformanceError",
+    "ExportMock",
+    "ExportMockClient",
+    "ExportMockServer",
+    "ExportMockSettings",
     "HttpSettings",
     "Policy",
     "ResponseContractError",
     "Sandbox",
     "SandboxConfig",
     "SandboxServer",
+    "SettingError",
     "authorization_header",
+    "connector_env",
     "create_app",
 ]
 

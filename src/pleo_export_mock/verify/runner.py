@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from ..domain.credentials import Credential, CredentialKind
 from ..errors import UsageError
 from ..http import HttpSettings, create_app
+from ..http.connector_env import connector_env
 from ..sandbox import Sandbox, SandboxConfig
 from ..server import SandboxServer
 from .evaluate import evaluate
@@ -32,12 +33,8 @@ def verify(options: VerifyOptions) -> Outcome:
     api_key, token = _credentials(sandbox)
     company_id = (api_key or token).company_ids[0]  # type: ignore[union-attr]
     with SandboxServer(app) as server:
-        env = {**os.environ, "PLEO_API_URL": server.url, "PLEO_COMPANY_ID": company_id}
-        if api_key is not None:
-            env["PLEO_API_KEY"] = api_key.secret
-        if token is not None:
-            env["PLEO_ACCESS_TOKEN"] = token.secret
-        run = run_connector(options.command, env, options.timeout)
+        given = connector_env(server.url, company_id, filter(None, (api_key, token)))
+        run = run_connector(options.command, {**os.environ, **given}, options.timeout)
     companies = {company_id}
     verdict = evaluate(sandbox, companies, run=run)
     return Outcome(sandbox.scenario.name, sandbox.seed, verdict, sandbox.journal.snapshot(), run)
