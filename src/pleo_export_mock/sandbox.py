@@ -30,6 +30,8 @@ ClockMode = Literal["frozen", "running"]
 
 @dataclass(frozen=True, slots=True)
 class SandboxConfig:
+    """How a Sandbox runs its scenario: which seed, which clock, which policy."""
+
     seed: int | None = None  # None: the scenario's own seed
     clock: ClockMode = "frozen"
     start: datetime | None = None  # None: DEFAULT_START when frozen, the wall clock when running
@@ -37,6 +39,13 @@ class SandboxConfig:
 
 
 class Sandbox:
+    """One sandbox: a scenario's state, its clock, journal and faults, and Pleo's side of it.
+
+    `scenario` is a shipped name (`"pending"`), a YAML file's path, or a Scenario. Serve it
+    over HTTP with `create_app(sandbox)`; everything the /_mock control plane can do, this
+    object can do in Python.
+    """
+
     def __init__(
         self,
         scenario: Scenario | str | Path = DEFAULT_SCENARIO,
@@ -69,14 +78,17 @@ class Sandbox:
             self.state = self._build()
 
     def load_scenario_text(self, text: str, source: str = "<request body>") -> None:
+        """Replace the state with a scenario given as YAML text; `source` names it in errors."""
         self.load_scenario(load_scenario_text(text, source=source))
 
     @property
     def store(self) -> Store:
+        """The current state's store (a reset or a new scenario brings a new one)."""
         return self.state.store
 
     @property
     def seed(self) -> int:
+        """The seed in force: the configured one, else the scenario's own."""
         return self.config.seed if self.config.seed is not None else self.scenario.seed
 
     # -- Pleo's side -------------------------------------------------------------------------
@@ -124,15 +136,19 @@ class Sandbox:
         return ids
 
     def advance_clock(self, seconds: float) -> datetime:
+        """Move the sandbox clock forward (jobs due expire at once); returns the new time."""
         return self.state.store.advance(timedelta(seconds=seconds))
 
     def now(self) -> datetime:
+        """The sandbox clock's time."""
         return self.state.store.now()
 
     def queue(self, company: str) -> list[str]:
+        """Ids of the company's entries waiting in the export queue."""
         return [e.id for e in self.state.store.entries(self.company_id(company), EntryState.QUEUED)]
 
     def exported(self, company: str) -> list[str]:
+        """Ids of the company's entries already exported (booked in the ERP)."""
         entries = self.state.store.entries(self.company_id(company), EntryState.EXPORTED)
         return [e.id for e in entries]
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .domain.credentials import CredentialKind
+from .http.connector_env import SECRET_VARIABLES
 from .http.state_view import summary
 
 if TYPE_CHECKING:
@@ -21,7 +23,7 @@ def describe_sandbox(sandbox: Sandbox, url: str) -> str:
     for company in info["companies"]:
         lines.append(f"  company    {company['id']}  {company['key']}  {company['name']}")
     for credential in info["credentials"]:
-        env = "PLEO_API_KEY" if credential["kind"] == "api_key" else "PLEO_ACCESS_TOKEN"
+        env = SECRET_VARIABLES[CredentialKind(credential["kind"])]
         lines.append(
             f"  credential {env}={credential['secret']}  "
             f"companies {','.join(credential['companyIds'])}  "

@@ -9,6 +9,12 @@ ITEMS_PER_UPDATE_LIMIT = 100  # Pleo's documented maximum for PUT items
 
 @dataclass(frozen=True, slots=True)
 class Policy:
+    """The domain's switches for readings of Pleo that are plausible but not the default.
+
+    Every default is the strict reading, written down in docs/decisions.md; a scenario sets
+    them under `policy:`, and `SandboxConfig(policy=...)` overrides the scenario's.
+    """
+
     # PUT items on a job still `pending` (never started): refused unless this is True.
     allow_item_updates_before_start: bool = False
     # A second `started` on an in_progress job: 422 unless this is True (then a no-op 202).

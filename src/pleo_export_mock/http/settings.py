@@ -8,6 +8,9 @@ from typing import Literal
 
 @dataclass(frozen=True, slots=True)
 class HttpSettings:
+    """The wire-level switches of one app: limits, lenient readings, and what to do with an
+    answer that breaks our own spec. Give them to `create_app(sandbox, settings)`."""
+
     # `limit` above the maximum: 400 (strict) or served at the maximum.
     clamp_limit: bool = False
     # `Authorization: Basic <key>` without base64 and colon, as one Pleo page shows it.

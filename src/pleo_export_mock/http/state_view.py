@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 
 def authorization_header(credential: Credential) -> str:
+    """The Authorization value a connector sends: `Bearer <token>` or `Basic base64(<key>:)`."""
     if credential.kind is CredentialKind.BEARER:
         return f"Bearer {credential.secret}"
     return "Basic " + base64.b64encode(f"{credential.secret}:".encode()).decode()
