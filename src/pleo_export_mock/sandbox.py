@@ -7,6 +7,7 @@ users have the same powers.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -119,21 +120,32 @@ class Sandbox:
         )
 
     def add_entries(
-        self, company: str, count: int = 1, overrides: dict[str, Any] | None = None
+        self,
+        company: str,
+        count: int = 1,
+        overrides: dict[str, Any] | None = None,
+        *,
+        check: Callable[[str, dict[str, Any]], None] | None = None,
     ) -> list[str]:
-        """New entries in a company's export queue: generated, then `overrides` merged in."""
+        """New entries in a company's export queue: generated, then `overrides` merged in.
+
+        `check(company_id, payload)` sees every new payload before any is added, and raises
+        to refuse them all (the control plane checks them against the spec).
+        """
         company_id = self.company_id(company)
         store = self.state.store
         store.company(company_id)  # an unknown company is refused before anything is made
         generator = self.state.generators[company_id]
         spec = EntrySpec(key="added", at=(), overrides=overrides or {})
-        ids = []
-        for _ in range(count):
-            self._added += 1
-            rng = store.ids.fork(f"added:{company_id}:{self._added}")
-            payload = generator.payload(rng, spec, before=store.now(), vendor_based=True)
-            ids.append(store.add_entry(company_id, payload).id)
-        return ids
+        payloads = []
+        for number in range(self._added + 1, self._added + count + 1):
+            rng = store.ids.fork(f"added:{company_id}:{number}")
+            payloads.append(generator.payload(rng, spec, before=store.now(), vendor_based=True))
+        if check is not None:
+            for payload in payloads:
+                check(company_id, payload)
+        self._added += count
+        return [store.add_entry(company_id, payload).id for payload in payloads]
 
     def advance_clock(self, seconds: float) -> datetime:
         """Move the sandbox clock forward (jobs due expire at once); returns the new time."""

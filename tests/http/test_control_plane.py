@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from werkzeug.test import Client
 
 from pleo_export_mock.sandbox import Sandbox
@@ -99,3 +100,33 @@ def test_control_plane_errors_are_pleo_shaped(client: Client) -> None:
     )
     assert client.get("/_mock/nothing").status_code == 404
     assert client.delete("/_mock/reset").headers["Allow"] == "POST"
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"amount": "a lot"},
+        {"date": "yesterday"},
+        {"accountingEntryLines": 7},
+        {"accountingEntryId": "00000000-0000-4000-8000-000000000001"},
+    ],
+)
+def test_overrides_that_break_the_spec_are_refused_and_nothing_is_added(
+    client: Client, api: Api, sandbox: Sandbox, overrides: dict[str, Any]
+) -> None:
+    company = sandbox.company_id("acme")
+    queue = sandbox.queue(company)
+    response = client.post(
+        f"/_mock/companies/{company}/entries", json={"count": 2, "overrides": overrides}
+    )
+    assert (response.status_code, response.json["type"]) == (400, "INVALID_REQUEST")
+    assert f"overrides.{next(iter(overrides))}" in response.json["message"]
+    assert sandbox.queue(company) == queue
+
+
+def test_valid_overrides_are_served_as_given(client: Client, sandbox: Sandbox) -> None:
+    company = sandbox.company_id("acme")
+    response = client.post(
+        f"/_mock/companies/{company}/entries", json={"overrides": {"note": "team lunch"}}
+    )
+    assert response.status_code == 201

@@ -10,6 +10,7 @@ from ..faults import parse_rules
 from ..journal.export import to_har, to_ndjson
 from . import serialize, state_view
 from .call import Call, Handler, Reply
+from .entry_check import check_new_entry
 
 NDJSON_TYPE = "application/x-ndjson"
 
@@ -34,7 +35,10 @@ def load_scenario(call: Call) -> Reply:
 def create_entries(call: Call) -> Reply:
     body = call.body or {}
     ids = call.sandbox.add_entries(
-        call.params["company"], body.get("count", 1), body.get("overrides") or {}
+        call.params["company"],
+        body.get("count", 1),
+        body.get("overrides") or {},
+        check=check_new_entry,
     )
     return Reply(201, {"data": ids})
 
