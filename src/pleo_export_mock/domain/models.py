@@ -22,10 +22,18 @@ class JobStatus(StrEnum):
 
 
 class JobEvent(StrEnum):
+    """What a connector sends to move its job."""
+
     STARTED = "started"
     FAILED = "failed"
     COMPLETED = "completed"
     COMPLETED_WITH_ERRORS = "completed_with_errors"
+
+
+class PleoEvent(StrEnum):
+    """What moves a job on Pleo's side, never sent by a connector."""
+
+    EXPIRED = "expired"  # no update for the expiry period
 
 
 class ItemStatus(StrEnum):
@@ -46,9 +54,6 @@ class EntryState(StrEnum):
     QUEUED = "queued"  # in the export queue, waiting for a user to press Export
     IN_JOB = "in_job"  # part of a pending or running export job
     EXPORTED = "exported"  # booked in the ERP; never exported again
-
-
-JOB_EXPIRY_SECONDS = 3600
 
 
 @dataclass(slots=True)

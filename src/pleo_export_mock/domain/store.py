@@ -19,9 +19,8 @@ from . import errors
 from .clock import Clock
 from .ids import IdFactory
 from .item_updates import ItemUpdate, ItemUpdateError, ItemUpdateResult, apply_item_update
-from .lifecycle import next_status
+from .lifecycle import JOB_EXPIRED, JOB_EXPIRED_REASON, JOB_EXPIRY
 from .models import (
-    JOB_EXPIRY_SECONDS,
     AccountingEntry,
     Company,
     EntryState,
@@ -30,10 +29,12 @@ from .models import (
     JobEvent,
     JobItem,
     JobStatus,
+    PleoEvent,
 )
 from .pagination import Ordering, Page, PageRequest, paginate
 from .policy import ITEMS_PER_UPDATE_LIMIT, Policy
 from .sorting import sort_rows
+from .status_changes import change_status, entry_state_after
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -157,7 +158,7 @@ class Store:
             stored.exported_at, stored.external_id = item.exported_at, item.external_id
             stored.external_url, stored.failure_reason = item.external_url, item.failure_reason
             stored.failure_reason_type = item.failure_reason_type
-            entry.state = _entry_state_after(job.status, item.status)
+            entry.state = entry_state_after(job.status, item.status)
         self._insert_job(state, job)
         return job
 
@@ -221,21 +222,12 @@ class Store:
         failure_reason: str | None = None,
         failure_reason_type: str | None = None,
     ) -> ExportJob:
+        """A connector's event: the job moves as the lifecycle table allows, or it is refused."""
         job = self._job(scope, job_id)
-        target = next_status(job.status, event)
-        if target is None:
-            repeat = job.status is JobStatus.IN_PROGRESS and event is JobEvent.STARTED
-            if repeat and self.policy.repeat_started_is_noop:
-                return job
-            raise errors.InvalidStatusChange(job.id, job.status.value, event.value)
-        now = self.clock.now()
-        job.status, job.last_updated_at = target, now
-        if target is JobStatus.IN_PROGRESS:
-            job.started_at = now
-        else:
-            if target is JobStatus.FAILED:
-                job.failure_reason, job.failure_reason_type = failure_reason, failure_reason_type
-            self._finish(job, now)
+        repeat = job.status is JobStatus.IN_PROGRESS and event is JobEvent.STARTED
+        if repeat and self.policy.repeat_started_is_noop:
+            return job
+        self._change_status(job, event, self.clock.now(), failure_reason, failure_reason_type)
         return job
 
     @_locked
@@ -444,35 +436,27 @@ class Store:
             f"{list_name}:{job.id}||",
         )
 
-    def _finish(self, job: ExportJob, now: datetime) -> None:
-        """A job reached a final status: unfinished items are abandoned, entries settle."""
-        job.completed_at = now
+    def _change_status(
+        self,
+        job: ExportJob,
+        event: JobEvent | PleoEvent,
+        at: datetime,
+        failure_reason: str | None = None,
+        failure_reason_type: str | None = None,
+    ) -> None:
         entries = self._companies[job.company_id].entries
-        for item in job.items:
-            if not item.status.is_final:
-                job.set_item_status(item, ItemStatus.ABANDONED)
-            entries[item.accounting_entry_id].state = _entry_state_after(job.status, item.status)
-        self._open_jobs.pop(job.id, None)
+        change_status(job, event, at, entries, failure_reason, failure_reason_type)
+        if not job.status.is_open:
+            self._open_jobs.pop(job.id, None)
 
     def _expire_due(self) -> None:
         if not self._open_jobs:
             return
         now = self.clock.now()
-        lifetime = timedelta(seconds=JOB_EXPIRY_SECONDS)
         for job in list(self._open_jobs.values()):
-            deadline = job.last_activity + lifetime
+            # The job expired at its deadline, not when somebody next looked at the store.
+            deadline = job.last_activity + JOB_EXPIRY
             if deadline <= now:
-                job.status = JobStatus.FAILED
-                job.failure_reason_type = "job_expired"
-                job.failure_reason = (
-                    f"The export job expired: no update for {JOB_EXPIRY_SECONDS} seconds."
+                self._change_status(
+                    job, PleoEvent.EXPIRED, deadline, JOB_EXPIRED_REASON, JOB_EXPIRED
                 )
-                job.expired_at = job.last_updated_at = deadline
-                self._finish(job, deadline)
-
-
-def _entry_state_after(job_status: JobStatus, item_status: ItemStatus) -> EntryState:
-    if item_status is ItemStatus.SUCCESSFUL:
-        return EntryState.EXPORTED
-    # Failed and abandoned entries go back to the export queue once the job is over.
-    return EntryState.IN_JOB if job_status.is_open else EntryState.QUEUED

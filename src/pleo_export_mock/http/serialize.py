@@ -7,7 +7,8 @@ from typing import Any
 
 from ..domain.clock import format_timestamp
 from ..domain.item_updates import ItemUpdateError
-from ..domain.models import JOB_EXPIRY_SECONDS, ExportJob, JobItem
+from ..domain.lifecycle import JOB_EXPIRY_SECONDS
+from ..domain.models import ExportJob, JobItem
 from ..domain.pagination import Page, PageRequest
 from ..domain.store import ExportItemRow
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from ..domain.clock import Clock
 from ..domain.credentials import Credential, CredentialKind
 from ..domain.ids import IdFactory
+from ..domain.lifecycle import JOB_EXPIRED
 from ..domain.models import ExportJob, ItemStatus, JobItem
 from ..domain.policy import Policy
 from ..domain.store import Store
@@ -104,7 +105,7 @@ def _seed_job(
         started_at=now + job.started if job.started is not None else None,
         completed_at=completed,
         last_updated_at=now + job.last_updated,
-        expired_at=completed if job.failure_reason_type == "job_expired" else None,
+        expired_at=completed if job.failure_reason_type == JOB_EXPIRED else None,
         failure_reason=job.failure_reason,
         failure_reason_type=job.failure_reason_type,
         is_interactive=job.is_interactive,

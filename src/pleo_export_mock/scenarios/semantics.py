@@ -10,28 +10,14 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
-from datetime import timedelta
 
-from ..domain.models import JOB_EXPIRY_SECONDS, ItemStatus, JobStatus
+from ..domain.lifecycle import ITEM_STATUSES_BY_JOB, JOB_EXPIRED, JOB_EXPIRY
+from ..domain.models import ItemStatus, JobStatus
 from ..domain.policy import Policy
 from .messages import with_article
 from .model import CompanySpec, ItemSpec, JobSpec, Scenario
 from .offsets import format_offset
 from .yaml_source import DocPath, Source, format_path
-
-# Which item statuses each job status allows (the domain's lifecycle, seen from the items).
-ITEM_STATUSES_BY_JOB = {
-    JobStatus.PENDING: frozenset({ItemStatus.PENDING}),
-    JobStatus.IN_PROGRESS: frozenset(
-        {ItemStatus.PENDING, ItemStatus.IN_PROGRESS, ItemStatus.SUCCESSFUL, ItemStatus.FAILED}
-    ),
-    JobStatus.COMPLETED: frozenset({ItemStatus.SUCCESSFUL}),
-    JobStatus.COMPLETED_WITH_ERRORS: frozenset(
-        {ItemStatus.SUCCESSFUL, ItemStatus.FAILED, ItemStatus.ABANDONED}
-    ),
-    JobStatus.FAILED: frozenset({ItemStatus.SUCCESSFUL, ItemStatus.FAILED, ItemStatus.ABANDONED}),
-}
-EXPIRY = timedelta(seconds=JOB_EXPIRY_SECONDS)
 
 
 def check_scenario(scenario: Scenario, source: Source) -> None:
@@ -102,12 +88,12 @@ def _check_times(job: JobSpec, source: Source) -> None:
             (*job.at, "last_updated"),
             f"last_updated ({format_offset(job.last_updated)}) is before the job's other times",
         )
-    if job.status.is_open and job.last_updated <= -EXPIRY:
+    if job.status.is_open and job.last_updated <= -JOB_EXPIRY:
         raise source.error(
             (*job.at, "last_updated"),
             f"an open job last updated {format_offset(job.last_updated)} would expire at once "
             "(jobs expire an hour after lastUpdatedAt); seed it as failed with "
-            "failure_reason_type job_expired instead",
+            f"failure_reason_type {JOB_EXPIRED} instead",
         )
 
 
