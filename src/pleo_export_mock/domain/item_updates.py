@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from .lifecycle import CLIENT_ITEM_STATUSES
-from .models import AccountingEntry, EntryState, ExportJob, ItemStatus, JobItem
+from .models import AccountingEntry, EntryState, ExportJob, ItemOutcome, ItemStatus, JobItem
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,12 +14,7 @@ class ItemUpdate:
     """One element of a PUT items body, already validated against the spec."""
 
     accounting_entry_id: str
-    status: ItemStatus
-    exported_at: datetime | None = None
-    external_id: str | None = None
-    external_url: str | None = None
-    failure_reason: str | None = None
-    failure_reason_type: str | None = None
+    outcome: ItemOutcome
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,15 +48,17 @@ def apply_item_update(
             "ACCOUNTING_ENTRY_DOES_NOT_EXIST",
             f"Accounting entry {entry_id} does not exist.",
         )
-    if update.status not in CLIENT_ITEM_STATUSES:
+    status = update.outcome.status
+    if status not in CLIENT_ITEM_STATUSES:
         return ItemUpdateError(
             entry_id,
             "ACCOUNTING_ENTRY_UPDATE_FAILED",
-            f"Status {update.status.value!r} is set by Pleo, not by a connector; "
+            f"Status {status.value!r} is set by Pleo, not by a connector; "
             "send in_progress, successful or failed.",
         )
-    if item.status is ItemStatus.SUCCESSFUL:
-        if _same_success(item, update):
+    outcome = _recorded(item.outcome, update.outcome)
+    if item.outcome.status is ItemStatus.SUCCESSFUL:
+        if outcome == item.outcome:
             return None  # a retried, identical success changes nothing
         return ItemUpdateError(
             entry_id,
@@ -69,24 +66,14 @@ def apply_item_update(
             f"Accounting entry {entry_id} was already exported successfully; "
             "a successful item cannot change.",
         )
-    job.set_item_status(item, update.status)
-    if update.status is ItemStatus.SUCCESSFUL:
-        item.exported_at, item.external_id = update.exported_at, update.external_id
-        item.external_url = update.external_url
-        item.failure_reason = item.failure_reason_type = None
+    job.set_item_outcome(item, outcome)
+    if status is ItemStatus.SUCCESSFUL:
         entries[entry_id].state = EntryState.EXPORTED
-    elif update.status is ItemStatus.FAILED:
-        item.failure_reason, item.failure_reason_type = (
-            update.failure_reason,
-            update.failure_reason_type,
-        )
     return None
 
 
-def _same_success(item: JobItem, update: ItemUpdate) -> bool:
-    return (
-        update.status is ItemStatus.SUCCESSFUL
-        and update.external_id == item.external_id
-        and update.external_url == item.external_url
-        and update.exported_at == item.exported_at
-    )
+def _recorded(current: ItemOutcome, reported: ItemOutcome) -> ItemOutcome:
+    """What the item keeps of a report: a success's export fields, a failure's reason."""
+    if reported.status in (ItemStatus.SUCCESSFUL, ItemStatus.FAILED):
+        return reported.without_stray_fields()
+    return replace(current, status=reported.status)

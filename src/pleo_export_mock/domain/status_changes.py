@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from . import errors
@@ -44,9 +45,9 @@ def _finish(job: ExportJob, at: datetime, entries: dict[str, AccountingEntry]) -
     """A job reached a final status: unfinished items are abandoned, entries settle."""
     job.completed_at = at
     for item in job.items:
-        if not item.status.is_final:
-            job.set_item_status(item, ItemStatus.ABANDONED)
-        entries[item.accounting_entry_id].state = entry_state_after(job.status, item.status)
+        if not item.outcome.status.is_final:
+            job.set_item_outcome(item, replace(item.outcome, status=ItemStatus.ABANDONED))
+        entries[item.accounting_entry_id].state = entry_state_after(job.status, item.outcome.status)
 
 
 def entry_state_after(job_status: JobStatus, item_status: ItemStatus) -> EntryState:

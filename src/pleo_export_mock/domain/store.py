@@ -25,6 +25,7 @@ from .models import (
     Company,
     EntryState,
     ExportJob,
+    ItemOutcome,
     ItemStatus,
     JobEvent,
     JobItem,
@@ -50,8 +51,8 @@ JOB_SORT_FIELDS: dict[str, Callable[[ExportJob], Any]] = {
 }
 ITEM_SORT_FIELDS: dict[str, Callable[[JobItem], Any]] = {
     "accountingEntryId": lambda item: item.accounting_entry_id,
-    "status": lambda item: item.status.value,
-    "exportedAt": lambda item: item.exported_at,
+    "status": lambda item: item.outcome.status.value,
+    "exportedAt": lambda item: item.outcome.exported_at,
 }
 
 
@@ -144,21 +145,22 @@ class Store:
         return [entry.id for entry in entries if entry.state is EntryState.QUEUED]
 
     @_locked
-    def seed_job(self, company_id: str, job: ExportJob, item_states: list[JobItem]) -> ExportJob:
-        """Insert a job as a scenario's history describes it (any status, fixed timestamps)."""
+    def seed_job(
+        self, company_id: str, job: ExportJob, items: Iterable[tuple[str, ItemOutcome]]
+    ) -> ExportJob:
+        """Insert a job as a scenario's history describes it (any status, fixed timestamps).
+
+        `items` pairs each accounting entry id with the outcome its item holds.
+        """
         state = self._company(company_id)
         job.sequence = self._next_sequence()
-        for item in item_states:
-            entry = state.entries.get(item.accounting_entry_id)
+        for entry_id, outcome in items:
+            entry = state.entries.get(entry_id)
             if entry is None:
-                raise errors.UnknownEntries([item.accounting_entry_id])
-            job.add_item(item.accounting_entry_id)
-            stored = job.items[-1]
-            job.set_item_status(stored, item.status)
-            stored.exported_at, stored.external_id = item.exported_at, item.external_id
-            stored.external_url, stored.failure_reason = item.external_url, item.failure_reason
-            stored.failure_reason_type = item.failure_reason_type
-            entry.state = entry_state_after(job.status, item.status)
+                raise errors.UnknownEntries([entry_id])
+            job.add_item(entry_id)
+            job.set_item_outcome(job.items[-1], outcome)
+            entry.state = entry_state_after(job.status, outcome.status)
         self._insert_job(state, job)
         return job
 
@@ -187,7 +189,7 @@ class Store:
         if status is None:
             return paginate(ordering, request)
         return paginate(
-            ordering, request, lambda item: item.status is status, job.status_counts[status]
+            ordering, request, lambda item: item.outcome.status is status, job.status_counts[status]
         )
 
     @_locked
@@ -293,7 +295,8 @@ class Store:
             item
             for job in self._jobs_in(scope)
             for item in job.items
-            if item.accounting_entry_id in wanted and (status is None or item.status is status)
+            if item.accounting_entry_id in wanted
+            and (status is None or item.outcome.status is status)
         ]
         ordering = self._ordering(
             "search",

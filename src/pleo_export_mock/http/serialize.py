@@ -48,15 +48,16 @@ def expires_in(job: ExportJob, now: datetime) -> int:
 
 
 def job_item_v3(item: JobItem) -> dict[str, Any]:
+    outcome = item.outcome
     return {
         "exportJobId": item.job_id,
         "accountingEntryId": item.accounting_entry_id,
-        "status": item.status.value,
-        "exportedAt": _time(item.exported_at),
-        "externalId": item.external_id,
-        "externalUrl": item.external_url,
-        "failureReason": item.failure_reason,
-        "failureReasonType": item.failure_reason_type,
+        "status": outcome.status.value,
+        "exportedAt": _time(outcome.exported_at),
+        "externalId": outcome.external_id,
+        "externalUrl": outcome.external_url,
+        "failureReason": outcome.failure_reason,
+        "failureReasonType": outcome.failure_reason_type,
     }
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..domain.credentials import ALL_SCOPES, CredentialKind
 from ..domain.lifecycle import DEFAULT_ITEM_STATUS
-from ..domain.models import ItemStatus, JobStatus
+from ..domain.models import ItemOutcome, ItemStatus, JobStatus
 from ..domain.policy import Policy
 from ..faults.model import FaultRule, FaultSpecError, parse_rule
 from .catalog import COUNTRIES, DEFAULT_COUNTRY
@@ -196,16 +196,19 @@ def _item(
         failure_type = failure_type or DEFAULT_ITEM_FAILURE
     successful = status is ItemStatus.SUCCESSFUL
     exported_at = data.get("exported_at")
-    return ItemSpec(
-        entry=data["entry"],
-        at=at,
+    outcome = ItemOutcome(
         status=status,
-        exported_at=parse_offset(exported_at) if exported_at else (settled if successful else None),
         external_id=data.get("external_id"),
         external_url=data.get("external_url"),
         failure_reason_type=failure_type,
         failure_reason=data.get("failure_reason")
         or (item_failure_text(failure_type) if failure_type else None),
+    )
+    return ItemSpec(
+        entry=data["entry"],
+        at=at,
+        outcome=outcome,
+        exported=parse_offset(exported_at) if exported_at else (settled if successful else None),
     )
 
 

@@ -112,19 +112,20 @@ def _check_items(job: JobSpec, company: CompanySpec, source: Source) -> None:
             raise source.error(item.at, f"entry {item.entry!r} is listed twice in job {job.key!r}")
         seen[item.entry] = item.at
         never_started = job.started is None and not job.status.is_open
-        if never_started and item.status is not ItemStatus.ABANDONED:
+        if never_started and item.outcome.status is not ItemStatus.ABANDONED:
             raise source.error(
                 (*item.at, "status") if _is_mapping(source, item.at) else item.at,
                 f"job {job.key!r} was never started, so its items can only be abandoned",
             )
-        if item.status not in allowed:
+        if item.outcome.status not in allowed:
             raise source.error(
                 (*item.at, "status") if _is_mapping(source, item.at) else item.at,
-                f"{with_article(job.status)} job cannot hold {with_article(item.status)} item "
+                f"{with_article(job.status)} job cannot hold "
+                f"{with_article(item.outcome.status)} item "
                 f"(allowed: {', '.join(sorted(allowed))})",
             )
     if job.status is JobStatus.COMPLETED_WITH_ERRORS and all(
-        item.status is ItemStatus.SUCCESSFUL for item in job.items
+        item.outcome.status is ItemStatus.SUCCESSFUL for item in job.items
     ):
         raise source.error(
             (*job.at, "status"),
@@ -155,7 +156,7 @@ def _retry_problem(entry: str, earlier: JobSpec, item: ItemSpec, later: JobSpec)
             f"entry {entry!r} is in open job {earlier.key!r}, so no job created later "
             f"({later.key!r}) can hold it"
         )
-    if item.status is ItemStatus.SUCCESSFUL:
+    if item.outcome.status is ItemStatus.SUCCESSFUL:
         return (
             f"entry {entry!r} was exported by job {earlier.key!r} (item successful); "
             "an exported entry is never exported again"

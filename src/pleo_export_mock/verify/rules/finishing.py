@@ -80,7 +80,7 @@ def final_event_agrees(ctx: Context) -> Iterator[Finding]:
         final, job = ctx.final_event(job_id), ctx.at_end.get(job_id)
         if final is None or job is None:
             continue
-        statuses = [item.status for item in job.items]
+        statuses = [item.outcome.status for item in job.items]
         failed = statuses.count(ItemStatus.FAILED)
         successful = statuses.count(ItemStatus.SUCCESSFUL)
         event = event_name(final)
