@@ -211,3 +211,31 @@ def test_missing_contra_accounts_block_export_items_and_new_jobs(store: Store) -
 
 def test_the_transition_table_never_leaves_a_final_status() -> None:
     assert all(source.is_open for source, _ in TRANSITIONS)
+
+
+def test_an_item_taken_back_to_in_progress_forgets_its_failure(store: Store) -> None:
+    company, job_id, entries = _company_with_job(store)
+    store.apply_event([company], job_id, JobEvent.STARTED)
+    failed = ItemOutcome(ItemStatus.FAILED, failure_reason="no vendor", failure_reason_type="x")
+    store.update_items([company], job_id, [ItemUpdate(entries[0], failed)])
+    retry = ItemOutcome(ItemStatus.IN_PROGRESS, START, "INV-1", "https://erp/1", "stray", "y")
+    store.update_items([company], job_id, [ItemUpdate(entries[0], retry)])
+    item = store.find_job_item([company], entries[0])
+    assert item.outcome == ItemOutcome(ItemStatus.IN_PROGRESS)
+    assert store.get_job([company], job_id).status_counts[ItemStatus.FAILED] == 0
+
+
+def test_a_success_keeps_its_export_and_a_failure_its_reason_only(store: Store) -> None:
+    company, job_id, entries = _company_with_job(store)
+    store.apply_event([company], job_id, JobEvent.STARTED)
+    both = {"failure_reason": "no vendor", "failure_reason_type": "vendor_unknown"}
+    success = ItemOutcome(ItemStatus.SUCCESSFUL, START, "INV-1", "https://erp/1", **both)
+    failure = ItemOutcome(ItemStatus.FAILED, START, "INV-2", "https://erp/2", **both)
+    store.update_items(
+        [company], job_id, [ItemUpdate(entries[0], success), ItemUpdate(entries[1], failure)]
+    )
+    job = store.get_job([company], job_id)
+    assert job.items[0].outcome == ItemOutcome(
+        ItemStatus.SUCCESSFUL, START, "INV-1", "https://erp/1"
+    )
+    assert job.items[1].outcome == ItemOutcome(ItemStatus.FAILED, **both)

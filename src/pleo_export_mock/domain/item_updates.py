@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from .lifecycle import CLIENT_ITEM_STATUSES
@@ -56,7 +56,9 @@ def apply_item_update(
             f"Status {status.value!r} is set by Pleo, not by a connector; "
             "send in_progress, successful or failed.",
         )
-    outcome = _recorded(item.outcome, update.outcome)
+    # Only the fields the new status carries: an item taken back to in_progress forgets
+    # its earlier failure, a success drops a stray failure reason.
+    outcome = update.outcome.without_stray_fields()
     if item.outcome.status is ItemStatus.SUCCESSFUL:
         if outcome == item.outcome:
             return None  # a retried, identical success changes nothing
@@ -71,9 +73,3 @@ def apply_item_update(
         entries[entry_id].state = EntryState.EXPORTED
     return None
 
-
-def _recorded(current: ItemOutcome, reported: ItemOutcome) -> ItemOutcome:
-    """What the item keeps of a report: a success's export fields, a failure's reason."""
-    if reported.status in (ItemStatus.SUCCESSFUL, ItemStatus.FAILED):
-        return reported.without_stray_fields()
-    return replace(current, status=reported.status)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 
 from . import errors
 from .lifecycle import next_status
 from .models import (
+    ABANDONED_OUTCOME,
     AccountingEntry,
     EntryState,
     ExportJob,
@@ -46,7 +46,8 @@ def _finish(job: ExportJob, at: datetime, entries: dict[str, AccountingEntry]) -
     job.completed_at = at
     for item in job.items:
         if not item.outcome.status.is_final:
-            job.set_item_outcome(item, replace(item.outcome, status=ItemStatus.ABANDONED))
+            # Open items carry no report, so nothing is lost by sharing one outcome.
+            job.set_item_outcome(item, ABANDONED_OUTCOME)
         entries[item.accounting_entry_id].state = entry_state_after(job.status, item.outcome.status)
 
 
