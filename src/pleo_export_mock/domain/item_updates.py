@@ -72,4 +72,3 @@ def apply_item_update(
     if status is ItemStatus.SUCCESSFUL:
         entries[entry_id].state = EntryState.EXPORTED
     return None
-

@@ -17,6 +17,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from . import errors
 from .clock import Clock
+from .export_items import ExportItemRow, export_item_page
 from .ids import IdFactory
 from .item_updates import ItemUpdate, ItemUpdateError, ItemUpdateResult, apply_item_update
 from .lifecycle import JOB_EXPIRED, JOB_EXPIRED_REASON, JOB_EXPIRY
@@ -32,36 +33,13 @@ from .models import (
     JobStatus,
     PleoEvent,
 )
-from .pagination import Ordering, Page, PageRequest, paginate
+from .orderings import ITEM_SORT_FIELDS, JOB_SORT_FIELDS, order_items, order_rows
+from .pagination import Page, PageRequest, paginate
 from .policy import ITEMS_PER_UPDATE_LIMIT, Policy
-from .sorting import sort_rows
 from .status_changes import change_status, entry_state_after
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-JOB_SORT_FIELDS: dict[str, Callable[[ExportJob], Any]] = {
-    "createdAt": lambda job: job.created_at,
-    "lastUpdatedAt": lambda job: job.last_updated_at,
-    "startedAt": lambda job: job.started_at,
-    "completedAt": lambda job: job.completed_at,
-    "status": lambda job: job.status.value,
-    "numberOfItems": lambda job: job.number_of_items,
-    "id": lambda job: job.id,
-}
-ITEM_SORT_FIELDS: dict[str, Callable[[JobItem], Any]] = {
-    "accountingEntryId": lambda item: item.accounting_entry_id,
-    "status": lambda item: item.outcome.status.value,
-    "exportedAt": lambda item: item.outcome.exported_at,
-}
-
-
-@dataclass(frozen=True, slots=True)
-class ExportItemRow:
-    """An accounting entry as it is served inside a given export job."""
-
-    entry: AccountingEntry
-    job: ExportJob
 
 
 @dataclass(slots=True)
@@ -174,8 +152,9 @@ class Store:
     def list_jobs(
         self, scope: Collection[str], statuses: Collection[JobStatus], request: PageRequest
     ) -> Page[ExportJob]:
+        """One page of the jobs in scope, optionally only those in `statuses`."""
         jobs = self._jobs_in(scope)
-        ordering = self._ordering("jobs", jobs, request, JOB_SORT_FIELDS, lambda job: job.id)
+        ordering = order_rows("jobs", jobs, request, JOB_SORT_FIELDS, lambda job: job.id)
         wanted = frozenset(statuses)
         matches = (lambda job: job.status in wanted) if wanted else None
         return paginate(ordering, request, matches)
@@ -184,8 +163,9 @@ class Store:
     def list_job_items(
         self, scope: Collection[str], job_id: str, status: ItemStatus | None, request: PageRequest
     ) -> Page[JobItem]:
+        """One page of a job's items, optionally only those in `status`."""
         job = self._job(scope, job_id)
-        ordering = self._item_ordering(job, request)
+        ordering = order_items(job, request)
         if status is None:
             return paginate(ordering, request)
         return paginate(
@@ -196,6 +176,7 @@ class Store:
     def update_items(
         self, scope: Collection[str], job_id: str, updates: list[ItemUpdate]
     ) -> ItemUpdateResult:
+        """PUT items: each update applied or refused on its own; lastUpdatedAt moves either way."""
         if len(updates) > ITEMS_PER_UPDATE_LIMIT:
             raise errors.TooManyItems(len(updates), ITEMS_PER_UPDATE_LIMIT)
         job = self._job(scope, job_id)
@@ -236,6 +217,7 @@ class Store:
     def export_items(
         self, scope: Collection[str], job_id: str | None, request: PageRequest
     ) -> Page[ExportItemRow]:
+        """One page of the entries of one open job, or of every open job in scope."""
         if job_id is not None:
             jobs = [self._job(scope, job_id)]
             if not jobs[0].status.is_open:
@@ -245,33 +227,7 @@ class Store:
         for job in jobs:
             if not self._companies[job.company_id].company.contra_accounts_configured:
                 raise errors.MissingContraAccounts(job.company_id)
-        if len(jobs) == 1:  # the common case keeps O(limit) paging
-            job = jobs[0]
-            entries = self._companies[job.company_id].entries
-            item_ordering = self._item_ordering(job, request, "export-items")
-            page = paginate(item_ordering, request)
-            rows = [ExportItemRow(entries[item.accounting_entry_id], job) for item in page.rows]
-            return Page(
-                rows,
-                page.has_next,
-                page.has_previous,
-                page.start_cursor,
-                page.end_cursor,
-                page.total,
-            )
-        all_rows = [
-            ExportItemRow(self._companies[job.company_id].entries[item.accounting_entry_id], job)
-            for job in jobs
-            for item in job.items
-        ]
-        ordering = self._ordering(
-            "export-items",
-            all_rows,
-            request,
-            {"accountingEntryId": lambda row: row.entry.id},
-            lambda row: row.entry.id,
-        )
-        return paginate(ordering, request)
+        return export_item_page(jobs, self._entries_of, request)
 
     @_locked
     def find_job_item(self, scope: Collection[str], entry_id: str) -> JobItem:
@@ -290,6 +246,7 @@ class Store:
         status: ItemStatus | None,
         request: PageRequest,
     ) -> Page[JobItem]:
+        """One page of the items, across jobs, of the given accounting entries."""
         wanted = frozenset(entry_ids)
         rows = [
             item
@@ -298,7 +255,7 @@ class Store:
             if item.accounting_entry_id in wanted
             and (status is None or item.outcome.status is status)
         ]
-        ordering = self._ordering(
+        ordering = order_rows(
             "search",
             rows,
             request,
@@ -337,6 +294,7 @@ class Store:
 
     @_locked
     def advance(self, delta: timedelta) -> datetime:
+        """Move the clock on; jobs whose deadline passed expire at that deadline."""
         moment = self.clock.advance(delta)
         self._expire_due()
         return moment
@@ -355,6 +313,9 @@ class Store:
         if job is None or job.company_id not in scope:
             raise errors.JobNotFound(job_id)
         return job
+
+    def _entries_of(self, job: ExportJob) -> dict[str, AccountingEntry]:
+        return self._companies[job.company_id].entries
 
     def _jobs_in(self, scope: Collection[str]) -> list[ExportJob]:
         states = [self._companies[c] for c in scope if c in self._companies]
@@ -404,40 +365,6 @@ class Store:
         taken = [e for e in entry_ids if state.entries[e].state is not EntryState.QUEUED]
         if taken:
             raise errors.EntriesNotExportable(taken)
-
-    def _ordering(
-        self,
-        name: str,
-        rows: list[Any],
-        request: PageRequest,
-        fields: dict[str, Callable[[Any], Any]],
-        identity: Callable[[Any], str],
-    ) -> Ordering[Any]:
-        if request.sorting_keys:
-            rows = sort_rows(rows, request.sorting_keys, request.sorting_order, fields)
-        index = {identity(row): position for position, row in enumerate(rows)}
-        tag = f"{name}|{','.join(request.sorting_keys)}|{','.join(request.sorting_order)}"
-        return Ordering(rows, identity, index.get, tag)
-
-    def _item_ordering(
-        self, job: ExportJob, request: PageRequest, list_name: str = "items"
-    ) -> Ordering[JobItem]:
-        """`list_name` keeps cursors of the job-item and export-item lists apart."""
-        if request.sorting_keys:
-            return self._ordering(
-                f"{list_name}:{job.id}",
-                job.items,
-                request,
-                ITEM_SORT_FIELDS,
-                lambda item: item.accounting_entry_id,
-            )
-        # Natural order: the job's own list and position index, no copying.
-        return Ordering(
-            job.items,
-            lambda item: item.accounting_entry_id,
-            job.positions.get,
-            f"{list_name}:{job.id}||",
-        )
 
     def _change_status(
         self,

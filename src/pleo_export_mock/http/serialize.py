@@ -6,11 +6,11 @@ from datetime import datetime
 from typing import Any
 
 from ..domain.clock import format_timestamp
+from ..domain.export_items import ExportItemRow
 from ..domain.item_updates import ItemUpdateError
 from ..domain.lifecycle import JOB_EXPIRY_SECONDS
 from ..domain.models import ExportJob, JobItem
 from ..domain.pagination import Page, PageRequest
-from ..domain.store import ExportItemRow
 
 LINK_BASE = "https://app.sandbox.pleo.invalid"
 
