@@ -214,6 +214,6 @@ def _at_start(job: ExportJob) -> JobAtStart:
     open_items = frozenset(
         item.accounting_entry_id
         for item in job.items
-        if item.status in (ItemStatus.PENDING, ItemStatus.IN_PROGRESS)
+        if item.outcome.status in (ItemStatus.PENDING, ItemStatus.IN_PROGRESS)
     )
     return JobAtStart(job.id, job.company_id, job.status, job.created_at, open_items)

@@ -11,7 +11,7 @@ from pleo_export_mock.domain.clock import FrozenClock
 from pleo_export_mock.domain.ids import IdFactory
 from pleo_export_mock.domain.item_updates import ItemUpdate
 from pleo_export_mock.domain.lifecycle import TRANSITIONS
-from pleo_export_mock.domain.models import EntryState, ItemStatus, JobEvent, JobStatus
+from pleo_export_mock.domain.models import EntryState, ItemOutcome, ItemStatus, JobEvent, JobStatus
 from pleo_export_mock.domain.policy import Policy
 from pleo_export_mock.domain.store import Store
 
@@ -62,7 +62,7 @@ def test_pending_job_may_fail_but_not_complete(store: Store) -> None:
         JobStatus.FAILED,
         "accounting_system_unreachable",
     )
-    assert {item.status for item in job.items} == {ItemStatus.ABANDONED}
+    assert {item.outcome.status for item in job.items} == {ItemStatus.ABANDONED}
     assert set(store.queued_entry_ids(company)) == set(entries)
 
 
@@ -92,15 +92,19 @@ def test_item_updates_apply_and_report_unknown_entries(store: Store) -> None:
         [company],
         job_id,
         [
-            ItemUpdate(entries[0], ItemStatus.SUCCESSFUL, START, "INV-1", "https://erp/1"),
+            ItemUpdate(
+                entries[0], ItemOutcome(ItemStatus.SUCCESSFUL, START, "INV-1", "https://erp/1")
+            ),
             ItemUpdate(
                 entries[1],
-                ItemStatus.FAILED,
-                failure_reason="no vendor",
-                failure_reason_type="vendor_unknown",
+                ItemOutcome(
+                    ItemStatus.FAILED,
+                    failure_reason="no vendor",
+                    failure_reason_type="vendor_unknown",
+                ),
             ),
-            ItemUpdate(stranger, ItemStatus.SUCCESSFUL),
-            ItemUpdate("00000000-0000-4000-8000-000000000000", ItemStatus.SUCCESSFUL),
+            ItemUpdate(stranger, ItemOutcome(ItemStatus.SUCCESSFUL)),
+            ItemUpdate("00000000-0000-4000-8000-000000000000", ItemOutcome(ItemStatus.SUCCESSFUL)),
         ],
     )
     assert [item.accounting_entry_id for item in result.updated] == entries[:2]
@@ -114,16 +118,18 @@ def test_item_updates_apply_and_report_unknown_entries(store: Store) -> None:
 def test_a_successful_item_cannot_change_but_an_identical_retry_is_harmless(store: Store) -> None:
     company, job_id, entries = _company_with_job(store)
     store.apply_event([company], job_id, JobEvent.STARTED)
-    success = ItemUpdate(entries[0], ItemStatus.SUCCESSFUL, START, "INV-1")
+    success = ItemUpdate(entries[0], ItemOutcome(ItemStatus.SUCCESSFUL, START, "INV-1"))
     store.update_items([company], job_id, [success])
     assert store.update_items([company], job_id, [success]).errors == []
-    refused = store.update_items([company], job_id, [ItemUpdate(entries[0], ItemStatus.FAILED)])
+    refused = store.update_items(
+        [company], job_id, [ItemUpdate(entries[0], ItemOutcome(ItemStatus.FAILED))]
+    )
     assert refused.errors[0].type == "ACCOUNTING_ENTRY_UPDATE_FAILED"
 
 
 def test_item_updates_need_a_started_open_job_and_at_most_100_items(store: Store) -> None:
     company, job_id, entries = _company_with_job(store)
-    update = [ItemUpdate(entries[0], ItemStatus.SUCCESSFUL)]
+    update = [ItemUpdate(entries[0], ItemOutcome(ItemStatus.SUCCESSFUL))]
     with pytest.raises(errors.JobNotStarted):
         store.update_items([company], job_id, update)
     store.apply_event([company], job_id, JobEvent.STARTED)
@@ -141,12 +147,14 @@ def test_finishing_abandons_open_items_and_requeues_failed_entries(store: Store)
         [company],
         job_id,
         [
-            ItemUpdate(entries[0], ItemStatus.SUCCESSFUL, external_id="A"),
-            ItemUpdate(entries[1], ItemStatus.FAILED, failure_reason_type="account_unknown"),
+            ItemUpdate(entries[0], ItemOutcome(ItemStatus.SUCCESSFUL, external_id="A")),
+            ItemUpdate(
+                entries[1], ItemOutcome(ItemStatus.FAILED, failure_reason_type="account_unknown")
+            ),
         ],
     )
     job = store.apply_event([company], job_id, JobEvent.COMPLETED_WITH_ERRORS)
-    assert [i.status for i in job.items] == [
+    assert [i.outcome.status for i in job.items] == [
         ItemStatus.SUCCESSFUL,
         ItemStatus.FAILED,
         ItemStatus.ABANDONED,
@@ -167,7 +175,7 @@ def test_a_job_expires_one_hour_after_its_last_update(store: Store) -> None:
     job = store.get_job([company], job_id)
     assert (job.status, job.failure_reason_type) == (JobStatus.FAILED, "job_expired")
     assert job.expired_at == START + timedelta(minutes=90)
-    assert {i.status for i in job.items} == {ItemStatus.ABANDONED}
+    assert {i.outcome.status for i in job.items} == {ItemStatus.ABANDONED}
     assert sorted(store.queued_entry_ids(company)) == sorted(entries)
 
 
@@ -203,3 +211,31 @@ def test_missing_contra_accounts_block_export_items_and_new_jobs(store: Store) -
 
 def test_the_transition_table_never_leaves_a_final_status() -> None:
     assert all(source.is_open for source, _ in TRANSITIONS)
+
+
+def test_an_item_taken_back_to_in_progress_forgets_its_failure(store: Store) -> None:
+    company, job_id, entries = _company_with_job(store)
+    store.apply_event([company], job_id, JobEvent.STARTED)
+    failed = ItemOutcome(ItemStatus.FAILED, failure_reason="no vendor", failure_reason_type="x")
+    store.update_items([company], job_id, [ItemUpdate(entries[0], failed)])
+    retry = ItemOutcome(ItemStatus.IN_PROGRESS, START, "INV-1", "https://erp/1", "stray", "y")
+    store.update_items([company], job_id, [ItemUpdate(entries[0], retry)])
+    item = store.find_job_item([company], entries[0])
+    assert item.outcome == ItemOutcome(ItemStatus.IN_PROGRESS)
+    assert store.get_job([company], job_id).status_counts[ItemStatus.FAILED] == 0
+
+
+def test_a_success_keeps_its_export_and_a_failure_its_reason_only(store: Store) -> None:
+    company, job_id, entries = _company_with_job(store)
+    store.apply_event([company], job_id, JobEvent.STARTED)
+    both = {"failure_reason": "no vendor", "failure_reason_type": "vendor_unknown"}
+    success = ItemOutcome(ItemStatus.SUCCESSFUL, START, "INV-1", "https://erp/1", **both)
+    failure = ItemOutcome(ItemStatus.FAILED, START, "INV-2", "https://erp/2", **both)
+    store.update_items(
+        [company], job_id, [ItemUpdate(entries[0], success), ItemUpdate(entries[1], failure)]
+    )
+    job = store.get_job([company], job_id)
+    assert job.items[0].outcome == ItemOutcome(
+        ItemStatus.SUCCESSFUL, START, "INV-1", "https://erp/1"
+    )
+    assert job.items[1].outcome == ItemOutcome(ItemStatus.FAILED, **both)

@@ -11,7 +11,7 @@ from pleo_export_mock.domain.clock import FrozenClock
 from pleo_export_mock.domain.errors import InvalidPage
 from pleo_export_mock.domain.ids import IdFactory
 from pleo_export_mock.domain.item_updates import ItemUpdate
-from pleo_export_mock.domain.models import ItemStatus, JobEvent
+from pleo_export_mock.domain.models import ItemOutcome, ItemStatus, JobEvent
 from pleo_export_mock.domain.pagination import PageRequest
 from pleo_export_mock.domain.store import Store
 
@@ -61,7 +61,7 @@ def test_status_filter_counts_and_pages(job: tuple[Store, str, str, list[str]]) 
     store, company, job_id, entries = job
     store.apply_event([company], job_id, JobEvent.STARTED)
     store.update_items(
-        [company], job_id, [ItemUpdate(e, ItemStatus.SUCCESSFUL) for e in entries[::2]]
+        [company], job_id, [ItemUpdate(e, ItemOutcome(ItemStatus.SUCCESSFUL)) for e in entries[::2]]
     )
     pending = _walk_forward(store, company, job_id, 4, ItemStatus.PENDING)
     assert pending == entries[1::2]
@@ -80,7 +80,7 @@ def test_paging_while_items_change_skips_nothing(job: tuple[Store, str, str, lis
         batch = [item.accounting_entry_id for item in page.rows]
         seen += batch
         store.update_items(
-            [company], job_id, [ItemUpdate(e, ItemStatus.IN_PROGRESS) for e in batch]
+            [company], job_id, [ItemUpdate(e, ItemOutcome(ItemStatus.IN_PROGRESS)) for e in batch]
         )
         if not page.has_next:
             break

@@ -218,7 +218,7 @@ def run_connector(
 
 
 def statuses(job: ExportJob) -> Counter[str]:
-    return Counter(item.status.value for item in job.items)
+    return Counter(item.outcome.status.value for item in job.items)
 
 
 def successful_puts(run: Run) -> Counter[str]:
@@ -254,8 +254,8 @@ def test_pending_job_completes_with_every_item_booked() -> None:
     assert job.status.value == "completed" and statuses(job) == {"successful": 5}
     now = run.sandbox.now()
     for item in job.items:
-        assert item.external_id and item.external_url and item.exported_at
-        assert item.exported_at <= now + timedelta(seconds=2)
+        assert item.outcome.external_id and item.outcome.external_url and item.outcome.exported_at
+        assert item.outcome.exported_at <= now + timedelta(seconds=2)
     assert [x.event for x in run.recorder.events()] == ["started", "completed"]
     assert len(run.sandbox.queue("acme")) == 2  # the queued entries are in no job
 
@@ -265,11 +265,11 @@ def test_partial_errors_fail_exactly_the_vendorless_invoices() -> None:
     assert_well_behaved(run)
     job = run.job("export")
     assert job.status.value == "completed_with_errors"
-    failed = {i.accounting_entry_id: i for i in job.items if i.status.value == "failed"}
+    failed = {i.accounting_entry_id: i for i in job.items if i.outcome.status.value == "failed"}
     assert set(failed) == set(run.sandbox.state.entry_ids["no_vendor"])
-    assert {(i.failure_reason_type, bool(i.failure_reason)) for i in failed.values()} == {
-        ("vendor_unknown", True)
-    }
+    assert {
+        (i.outcome.failure_reason_type, bool(i.outcome.failure_reason)) for i in failed.values()
+    } == {("vendor_unknown", True)}
     assert statuses(job)["successful"] == len(job.items) - 2
 
 
@@ -295,11 +295,15 @@ def test_recovery_resumes_in_progress_job_without_resending_booked_items() -> No
     booked = {
         e for key in ("booked_1", "booked_2", "booked_3") for e in sandbox.state.entry_ids[key]
     }
-    before = {i.accounting_entry_id: (i.external_id, i.exported_at) for i in job.items}
+    before = {
+        i.accounting_entry_id: (i.outcome.external_id, i.outcome.exported_at) for i in job.items
+    }
     run = run_connector(sandbox)
     assert_well_behaved(run)
     assert job.status.value == "completed" and statuses(job) == {"successful": 6}
-    after = {i.accounting_entry_id: (i.external_id, i.exported_at) for i in job.items}
+    after = {
+        i.accounting_entry_id: (i.outcome.external_id, i.outcome.exported_at) for i in job.items
+    }
     assert {e: after[e] for e in booked} == {e: before[e] for e in booked}
     assert after[sandbox.state.entry_ids["booked_3"][0]][0] == "JNL-000317"
     assert not set(successful_puts(run)) & booked
@@ -464,15 +468,17 @@ def check_broken(rule: str, run: Run) -> None:
         ]
         assert jobs[0].status.value == "completed"
     elif rule == "success-has-external-id":
-        assert {i.external_id for i in jobs[0].items} == {None}
+        assert {i.outcome.external_id for i in jobs[0].items} == {None}
     elif rule == "success-has-external-url":
-        assert {i.external_url for i in jobs[0].items} == {None}
+        assert {i.outcome.external_url for i in jobs[0].items} == {None}
     elif rule == "exported-at-plausible":
         tomorrow = datetime.now(UTC) + timedelta(hours=20)
-        assert all(i.exported_at and i.exported_at > tomorrow for i in jobs[0].items)
+        assert all(
+            i.outcome.exported_at and i.outcome.exported_at > tomorrow for i in jobs[0].items
+        )
     elif rule == "failure-has-reason":
-        failed = [i for i in jobs[0].items if i.status.value == "failed"]
-        assert len(failed) == 2 and {i.failure_reason_type for i in failed} == {None}
+        failed = [i for i in jobs[0].items if i.outcome.status.value == "failed"]
+        assert len(failed) == 2 and {i.outcome.failure_reason_type for i in failed} == {None}
     elif rule == "no-duplicate-success":
         # after each lost answer the batch is booked again: new voucher numbers, refused by Pleo
         rebooked = [

@@ -48,7 +48,8 @@ def test_racing_started_events_and_item_updates(sandbox: Sandbox) -> None:
     assert all(result["errors"] == [] for result in results)
     items = sandbox.store.job(job["id"]).items
     assert all(
-        item.status.value == "successful" and item.external_id == item.accounting_entry_id
+        item.outcome.status.value == "successful"
+        and item.outcome.external_id == item.accounting_entry_id
         for item in items
     )
     assert sorted(sandbox.exported(job["companyId"])) == sorted(entries)

@@ -72,7 +72,7 @@ def test_failed_has_history_to_ignore_and_no_contra_accounts() -> None:
     assert history.status is JobStatus.FAILED
     assert history.failure_reason_type == "accounting_system_unreachable"
     assert history.created_at < START - timedelta(days=6)
-    assert {item.status for item in history.items} == {ItemStatus.ABANDONED}
+    assert {item.outcome.status for item in history.items} == {ItemStatus.ABANDONED}
     with pytest.raises(errors.MissingContraAccounts):
         sandbox.store.export_items([company_id], sandbox.job_ids["retry"], PageRequest())
 
@@ -98,11 +98,14 @@ def test_in_progress_recovery_has_some_items_done() -> None:
     assert job.status is JobStatus.IN_PROGRESS
     assert job.started_at == START - timedelta(minutes=20)
     assert job.last_updated_at == START - timedelta(minutes=5)
-    counts = Counter(item.status for item in job.items)
+    counts = Counter(item.outcome.status for item in job.items)
     assert counts == {ItemStatus.SUCCESSFUL: 3, ItemStatus.PENDING: 3}
-    done = [item for item in job.items if item.status is ItemStatus.SUCCESSFUL]
-    assert all(item.external_id and item.external_url and item.exported_at for item in done)
-    assert "JNL-000317" in {item.external_id for item in done}
+    done = [item for item in job.items if item.outcome.status is ItemStatus.SUCCESSFUL]
+    assert all(
+        item.outcome.external_id and item.outcome.external_url and item.outcome.exported_at
+        for item in done
+    )
+    assert "JNL-000317" in {item.outcome.external_id for item in done}
     history = sandbox.store.job(sandbox.job_ids["yesterday"])
     assert history.status is JobStatus.COMPLETED
     entries = sandbox.store.entries(sandbox.company_ids["brightdesk"], EntryState.EXPORTED)

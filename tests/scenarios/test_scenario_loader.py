@@ -44,7 +44,7 @@ def test_a_valid_file_loads() -> None:
     job = company.jobs[0]
     assert job.status is JobStatus.PENDING
     assert [item.entry for item in job.items] == ["e1"]
-    assert job.items[0].status is ItemStatus.PENDING
+    assert job.items[0].outcome.status is ItemStatus.PENDING
 
 
 def test_yaml_syntax_error(tmp_path: Path) -> None:

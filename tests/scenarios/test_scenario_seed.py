@@ -23,7 +23,15 @@ def fingerprint(sandbox: SeededSandbox) -> dict[str, Any]:
             for company_id in sandbox.company_ids.values()
         },
         "items": [
-            [(i.accounting_entry_id, i.status, i.external_id, i.exported_at) for i in job.items]
+            [
+                (
+                    i.accounting_entry_id,
+                    i.outcome.status,
+                    i.outcome.external_id,
+                    i.outcome.exported_at,
+                )
+                for i in job.items
+            ]
             for job in store.jobs()
         ],
         "secrets": [(c.kind, c.secret, c.company_ids) for c in sandbox.credentials],
@@ -86,8 +94,8 @@ def test_history_jobs_settle_their_entries() -> None:
     sandbox = build_store(load_scenario_text(text), clock=clock())
     old = sandbox.store.job(sandbox.job_ids["old"])
     assert old.completed_at == START - timedelta(days=2) + timedelta(minutes=3)
-    failed = next(item for item in old.items if item.status is ItemStatus.FAILED)
-    assert (failed.failure_reason_type, failed.failure_reason) == (
+    failed = next(item for item in old.items if item.outcome.status is ItemStatus.FAILED)
+    assert (failed.outcome.failure_reason_type, failed.outcome.failure_reason) == (
         "vendor_unknown",
         "Vendor not found in ERP",
     )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .lifecycle import CLIENT_ITEM_STATUSES
-from .models import AccountingEntry, EntryState, ExportJob, ItemStatus, JobItem
+from .models import AccountingEntry, EntryState, ExportJob, ItemOutcome, ItemStatus, JobItem
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,12 +14,7 @@ class ItemUpdate:
     """One element of a PUT items body, already validated against the spec."""
 
     accounting_entry_id: str
-    status: ItemStatus
-    exported_at: datetime | None = None
-    external_id: str | None = None
-    external_url: str | None = None
-    failure_reason: str | None = None
-    failure_reason_type: str | None = None
+    outcome: ItemOutcome
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,15 +48,19 @@ def apply_item_update(
             "ACCOUNTING_ENTRY_DOES_NOT_EXIST",
             f"Accounting entry {entry_id} does not exist.",
         )
-    if update.status not in CLIENT_ITEM_STATUSES:
+    status = update.outcome.status
+    if status not in CLIENT_ITEM_STATUSES:
         return ItemUpdateError(
             entry_id,
             "ACCOUNTING_ENTRY_UPDATE_FAILED",
-            f"Status {update.status.value!r} is set by Pleo, not by a connector; "
+            f"Status {status.value!r} is set by Pleo, not by a connector; "
             "send in_progress, successful or failed.",
         )
-    if item.status is ItemStatus.SUCCESSFUL:
-        if _same_success(item, update):
+    # Only the fields the new status carries: an item taken back to in_progress forgets
+    # its earlier failure, a success drops a stray failure reason.
+    outcome = update.outcome.without_stray_fields()
+    if item.outcome.status is ItemStatus.SUCCESSFUL:
+        if outcome == item.outcome:
             return None  # a retried, identical success changes nothing
         return ItemUpdateError(
             entry_id,
@@ -69,24 +68,7 @@ def apply_item_update(
             f"Accounting entry {entry_id} was already exported successfully; "
             "a successful item cannot change.",
         )
-    job.set_item_status(item, update.status)
-    if update.status is ItemStatus.SUCCESSFUL:
-        item.exported_at, item.external_id = update.exported_at, update.external_id
-        item.external_url = update.external_url
-        item.failure_reason = item.failure_reason_type = None
+    job.set_item_outcome(item, outcome)
+    if status is ItemStatus.SUCCESSFUL:
         entries[entry_id].state = EntryState.EXPORTED
-    elif update.status is ItemStatus.FAILED:
-        item.failure_reason, item.failure_reason_type = (
-            update.failure_reason,
-            update.failure_reason_type,
-        )
     return None
-
-
-def _same_success(item: JobItem, update: ItemUpdate) -> bool:
-    return (
-        update.status is ItemStatus.SUCCESSFUL
-        and update.external_id == item.external_id
-        and update.external_url == item.external_url
-        and update.exported_at == item.exported_at
-    )

@@ -22,10 +22,18 @@ class JobStatus(StrEnum):
 
 
 class JobEvent(StrEnum):
+    """What a connector sends to move its job."""
+
     STARTED = "started"
     FAILED = "failed"
     COMPLETED = "completed"
     COMPLETED_WITH_ERRORS = "completed_with_errors"
+
+
+class PleoEvent(StrEnum):
+    """What moves a job on Pleo's side, never sent by a connector."""
+
+    EXPIRED = "expired"  # no update for the expiry period
 
 
 class ItemStatus(StrEnum):
@@ -48,9 +56,6 @@ class EntryState(StrEnum):
     EXPORTED = "exported"  # booked in the ERP; never exported again
 
 
-JOB_EXPIRY_SECONDS = 3600
-
-
 @dataclass(slots=True)
 class Company:
     id: str
@@ -68,16 +73,40 @@ class AccountingEntry:
     state: EntryState = EntryState.QUEUED
 
 
-@dataclass(slots=True)
-class JobItem:
-    job_id: str
-    accounting_entry_id: str
+@dataclass(frozen=True, slots=True)
+class ItemOutcome:
+    """Where an item stands and what the connector reported: one value, copied whole."""
+
     status: ItemStatus = ItemStatus.PENDING
     exported_at: datetime | None = None
     external_id: str | None = None
     external_url: str | None = None
     failure_reason: str | None = None
     failure_reason_type: str | None = None
+
+    def without_stray_fields(self) -> ItemOutcome:
+        """Only the fields this status carries: a success's export, a failure's reason."""
+        if self.status is ItemStatus.SUCCESSFUL:
+            return ItemOutcome(self.status, self.exported_at, self.external_id, self.external_url)
+        if self.status is ItemStatus.FAILED:
+            return ItemOutcome(
+                self.status,
+                failure_reason=self.failure_reason,
+                failure_reason_type=self.failure_reason_type,
+            )
+        return ItemOutcome(self.status)
+
+
+# Shared by every item in that state: a million pending items need no million outcomes.
+PENDING_OUTCOME = ItemOutcome(ItemStatus.PENDING)
+ABANDONED_OUTCOME = ItemOutcome(ItemStatus.ABANDONED)
+
+
+@dataclass(slots=True)
+class JobItem:
+    job_id: str
+    accounting_entry_id: str
+    outcome: ItemOutcome = PENDING_OUTCOME
 
 
 @dataclass(slots=True)
@@ -118,7 +147,8 @@ class ExportJob:
         position = self.positions.get(entry_id)
         return None if position is None else self.items[position]
 
-    def set_item_status(self, item: JobItem, status: ItemStatus) -> None:
-        self.status_counts[item.status] -= 1
-        self.status_counts[status] += 1
-        item.status = status
+    def set_item_outcome(self, item: JobItem, outcome: ItemOutcome) -> None:
+        """The one way an item changes, so the live counts per status stay right."""
+        self.status_counts[item.outcome.status] -= 1
+        self.status_counts[outcome.status] += 1
+        item.outcome = outcome

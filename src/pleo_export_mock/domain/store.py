@@ -17,49 +17,29 @@ from typing import Any, ParamSpec, TypeVar
 
 from . import errors
 from .clock import Clock
+from .export_items import ExportItemRow, export_item_page
 from .ids import IdFactory
 from .item_updates import ItemUpdate, ItemUpdateError, ItemUpdateResult, apply_item_update
-from .lifecycle import next_status
+from .lifecycle import JOB_EXPIRED, JOB_EXPIRED_REASON, JOB_EXPIRY
 from .models import (
-    JOB_EXPIRY_SECONDS,
     AccountingEntry,
     Company,
     EntryState,
     ExportJob,
+    ItemOutcome,
     ItemStatus,
     JobEvent,
     JobItem,
     JobStatus,
+    PleoEvent,
 )
-from .pagination import Ordering, Page, PageRequest, paginate
+from .orderings import ITEM_SORT_FIELDS, JOB_SORT_FIELDS, order_items, order_rows
+from .pagination import Page, PageRequest, paginate
 from .policy import ITEMS_PER_UPDATE_LIMIT, Policy
-from .sorting import sort_rows
+from .status_changes import change_status, entry_state_after
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-JOB_SORT_FIELDS: dict[str, Callable[[ExportJob], Any]] = {
-    "createdAt": lambda job: job.created_at,
-    "lastUpdatedAt": lambda job: job.last_updated_at,
-    "startedAt": lambda job: job.started_at,
-    "completedAt": lambda job: job.completed_at,
-    "status": lambda job: job.status.value,
-    "numberOfItems": lambda job: job.number_of_items,
-    "id": lambda job: job.id,
-}
-ITEM_SORT_FIELDS: dict[str, Callable[[JobItem], Any]] = {
-    "accountingEntryId": lambda item: item.accounting_entry_id,
-    "status": lambda item: item.status.value,
-    "exportedAt": lambda item: item.exported_at,
-}
-
-
-@dataclass(frozen=True, slots=True)
-class ExportItemRow:
-    """An accounting entry as it is served inside a given export job."""
-
-    entry: AccountingEntry
-    job: ExportJob
 
 
 @dataclass(slots=True)
@@ -143,21 +123,22 @@ class Store:
         return [entry.id for entry in entries if entry.state is EntryState.QUEUED]
 
     @_locked
-    def seed_job(self, company_id: str, job: ExportJob, item_states: list[JobItem]) -> ExportJob:
-        """Insert a job as a scenario's history describes it (any status, fixed timestamps)."""
+    def seed_job(
+        self, company_id: str, job: ExportJob, items: Iterable[tuple[str, ItemOutcome]]
+    ) -> ExportJob:
+        """Insert a job as a scenario's history describes it (any status, fixed timestamps).
+
+        `items` pairs each accounting entry id with the outcome its item holds.
+        """
         state = self._company(company_id)
         job.sequence = self._next_sequence()
-        for item in item_states:
-            entry = state.entries.get(item.accounting_entry_id)
+        for entry_id, outcome in items:
+            entry = state.entries.get(entry_id)
             if entry is None:
-                raise errors.UnknownEntries([item.accounting_entry_id])
-            job.add_item(item.accounting_entry_id)
-            stored = job.items[-1]
-            job.set_item_status(stored, item.status)
-            stored.exported_at, stored.external_id = item.exported_at, item.external_id
-            stored.external_url, stored.failure_reason = item.external_url, item.failure_reason
-            stored.failure_reason_type = item.failure_reason_type
-            entry.state = _entry_state_after(job.status, item.status)
+                raise errors.UnknownEntries([entry_id])
+            job.add_item(entry_id)
+            job.set_item_outcome(job.items[-1], outcome)
+            entry.state = entry_state_after(job.status, outcome.status)
         self._insert_job(state, job)
         return job
 
@@ -171,8 +152,9 @@ class Store:
     def list_jobs(
         self, scope: Collection[str], statuses: Collection[JobStatus], request: PageRequest
     ) -> Page[ExportJob]:
+        """One page of the jobs in scope, optionally only those in `statuses`."""
         jobs = self._jobs_in(scope)
-        ordering = self._ordering("jobs", jobs, request, JOB_SORT_FIELDS, lambda job: job.id)
+        ordering = order_rows("jobs", jobs, request, JOB_SORT_FIELDS, lambda job: job.id)
         wanted = frozenset(statuses)
         matches = (lambda job: job.status in wanted) if wanted else None
         return paginate(ordering, request, matches)
@@ -181,18 +163,20 @@ class Store:
     def list_job_items(
         self, scope: Collection[str], job_id: str, status: ItemStatus | None, request: PageRequest
     ) -> Page[JobItem]:
+        """One page of a job's items, optionally only those in `status`."""
         job = self._job(scope, job_id)
-        ordering = self._item_ordering(job, request)
+        ordering = order_items(job, request)
         if status is None:
             return paginate(ordering, request)
         return paginate(
-            ordering, request, lambda item: item.status is status, job.status_counts[status]
+            ordering, request, lambda item: item.outcome.status is status, job.status_counts[status]
         )
 
     @_locked
     def update_items(
         self, scope: Collection[str], job_id: str, updates: list[ItemUpdate]
     ) -> ItemUpdateResult:
+        """PUT items: each update applied or refused on its own; lastUpdatedAt moves either way."""
         if len(updates) > ITEMS_PER_UPDATE_LIMIT:
             raise errors.TooManyItems(len(updates), ITEMS_PER_UPDATE_LIMIT)
         job = self._job(scope, job_id)
@@ -221,27 +205,19 @@ class Store:
         failure_reason: str | None = None,
         failure_reason_type: str | None = None,
     ) -> ExportJob:
+        """A connector's event: the job moves as the lifecycle table allows, or it is refused."""
         job = self._job(scope, job_id)
-        target = next_status(job.status, event)
-        if target is None:
-            repeat = job.status is JobStatus.IN_PROGRESS and event is JobEvent.STARTED
-            if repeat and self.policy.repeat_started_is_noop:
-                return job
-            raise errors.InvalidStatusChange(job.id, job.status.value, event.value)
-        now = self.clock.now()
-        job.status, job.last_updated_at = target, now
-        if target is JobStatus.IN_PROGRESS:
-            job.started_at = now
-        else:
-            if target is JobStatus.FAILED:
-                job.failure_reason, job.failure_reason_type = failure_reason, failure_reason_type
-            self._finish(job, now)
+        repeat = job.status is JobStatus.IN_PROGRESS and event is JobEvent.STARTED
+        if repeat and self.policy.repeat_started_is_noop:
+            return job
+        self._change_status(job, event, self.clock.now(), failure_reason, failure_reason_type)
         return job
 
     @_locked
     def export_items(
         self, scope: Collection[str], job_id: str | None, request: PageRequest
     ) -> Page[ExportItemRow]:
+        """One page of the entries of one open job, or of every open job in scope."""
         if job_id is not None:
             jobs = [self._job(scope, job_id)]
             if not jobs[0].status.is_open:
@@ -251,33 +227,7 @@ class Store:
         for job in jobs:
             if not self._companies[job.company_id].company.contra_accounts_configured:
                 raise errors.MissingContraAccounts(job.company_id)
-        if len(jobs) == 1:  # the common case keeps O(limit) paging
-            job = jobs[0]
-            entries = self._companies[job.company_id].entries
-            item_ordering = self._item_ordering(job, request, "export-items")
-            page = paginate(item_ordering, request)
-            rows = [ExportItemRow(entries[item.accounting_entry_id], job) for item in page.rows]
-            return Page(
-                rows,
-                page.has_next,
-                page.has_previous,
-                page.start_cursor,
-                page.end_cursor,
-                page.total,
-            )
-        all_rows = [
-            ExportItemRow(self._companies[job.company_id].entries[item.accounting_entry_id], job)
-            for job in jobs
-            for item in job.items
-        ]
-        ordering = self._ordering(
-            "export-items",
-            all_rows,
-            request,
-            {"accountingEntryId": lambda row: row.entry.id},
-            lambda row: row.entry.id,
-        )
-        return paginate(ordering, request)
+        return export_item_page(jobs, self._entries_of, request)
 
     @_locked
     def find_job_item(self, scope: Collection[str], entry_id: str) -> JobItem:
@@ -296,14 +246,16 @@ class Store:
         status: ItemStatus | None,
         request: PageRequest,
     ) -> Page[JobItem]:
+        """One page of the items, across jobs, of the given accounting entries."""
         wanted = frozenset(entry_ids)
         rows = [
             item
             for job in self._jobs_in(scope)
             for item in job.items
-            if item.accounting_entry_id in wanted and (status is None or item.status is status)
+            if item.accounting_entry_id in wanted
+            and (status is None or item.outcome.status is status)
         ]
-        ordering = self._ordering(
+        ordering = order_rows(
             "search",
             rows,
             request,
@@ -342,6 +294,7 @@ class Store:
 
     @_locked
     def advance(self, delta: timedelta) -> datetime:
+        """Move the clock on; jobs whose deadline passed expire at that deadline."""
         moment = self.clock.advance(delta)
         self._expire_due()
         return moment
@@ -360,6 +313,9 @@ class Store:
         if job is None or job.company_id not in scope:
             raise errors.JobNotFound(job_id)
         return job
+
+    def _entries_of(self, job: ExportJob) -> dict[str, AccountingEntry]:
+        return self._companies[job.company_id].entries
 
     def _jobs_in(self, scope: Collection[str]) -> list[ExportJob]:
         states = [self._companies[c] for c in scope if c in self._companies]
@@ -410,69 +366,27 @@ class Store:
         if taken:
             raise errors.EntriesNotExportable(taken)
 
-    def _ordering(
+    def _change_status(
         self,
-        name: str,
-        rows: list[Any],
-        request: PageRequest,
-        fields: dict[str, Callable[[Any], Any]],
-        identity: Callable[[Any], str],
-    ) -> Ordering[Any]:
-        if request.sorting_keys:
-            rows = sort_rows(rows, request.sorting_keys, request.sorting_order, fields)
-        index = {identity(row): position for position, row in enumerate(rows)}
-        tag = f"{name}|{','.join(request.sorting_keys)}|{','.join(request.sorting_order)}"
-        return Ordering(rows, identity, index.get, tag)
-
-    def _item_ordering(
-        self, job: ExportJob, request: PageRequest, list_name: str = "items"
-    ) -> Ordering[JobItem]:
-        """`list_name` keeps cursors of the job-item and export-item lists apart."""
-        if request.sorting_keys:
-            return self._ordering(
-                f"{list_name}:{job.id}",
-                job.items,
-                request,
-                ITEM_SORT_FIELDS,
-                lambda item: item.accounting_entry_id,
-            )
-        # Natural order: the job's own list and position index, no copying.
-        return Ordering(
-            job.items,
-            lambda item: item.accounting_entry_id,
-            job.positions.get,
-            f"{list_name}:{job.id}||",
-        )
-
-    def _finish(self, job: ExportJob, now: datetime) -> None:
-        """A job reached a final status: unfinished items are abandoned, entries settle."""
-        job.completed_at = now
+        job: ExportJob,
+        event: JobEvent | PleoEvent,
+        at: datetime,
+        failure_reason: str | None = None,
+        failure_reason_type: str | None = None,
+    ) -> None:
         entries = self._companies[job.company_id].entries
-        for item in job.items:
-            if not item.status.is_final:
-                job.set_item_status(item, ItemStatus.ABANDONED)
-            entries[item.accounting_entry_id].state = _entry_state_after(job.status, item.status)
-        self._open_jobs.pop(job.id, None)
+        change_status(job, event, at, entries, failure_reason, failure_reason_type)
+        if not job.status.is_open:
+            self._open_jobs.pop(job.id, None)
 
     def _expire_due(self) -> None:
         if not self._open_jobs:
             return
         now = self.clock.now()
-        lifetime = timedelta(seconds=JOB_EXPIRY_SECONDS)
         for job in list(self._open_jobs.values()):
-            deadline = job.last_activity + lifetime
+            # The job expired at its deadline, not when somebody next looked at the store.
+            deadline = job.last_activity + JOB_EXPIRY
             if deadline <= now:
-                job.status = JobStatus.FAILED
-                job.failure_reason_type = "job_expired"
-                job.failure_reason = (
-                    f"The export job expired: no update for {JOB_EXPIRY_SECONDS} seconds."
+                self._change_status(
+                    job, PleoEvent.EXPIRED, deadline, JOB_EXPIRED_REASON, JOB_EXPIRED
                 )
-                job.expired_at = job.last_updated_at = deadline
-                self._finish(job, deadline)
-
-
-def _entry_state_after(job_status: JobStatus, item_status: ItemStatus) -> EntryState:
-    if item_status is ItemStatus.SUCCESSFUL:
-        return EntryState.EXPORTED
-    # Failed and abandoned entries go back to the export queue once the job is over.
-    return EntryState.IN_JOB if job_status.is_open else EntryState.QUEUED

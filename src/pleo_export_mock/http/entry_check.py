@@ -11,8 +11,8 @@ import functools
 from datetime import UTC, datetime
 from typing import Any
 
+from ..domain.export_items import ExportItemRow
 from ..domain.models import AccountingEntry, ExportJob
-from ..domain.store import ExportItemRow
 from ..spec import load_spec
 from ..validation.checker import CompiledSchema, compile_schema, describe, json_path
 from . import errors, serialize

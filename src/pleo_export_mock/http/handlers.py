@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..domain.item_updates import ItemUpdate
-from ..domain.models import ItemStatus, JobEvent, JobStatus
+from ..domain.models import ItemOutcome, ItemStatus, JobEvent, JobStatus
 from ..domain.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageRequest
 from ..validation.checker import parse_date_time
 from . import serialize
@@ -161,8 +161,7 @@ def filters(call: Call) -> dict[str, list[str]]:
 
 def _item_update(raw: dict[str, Any]) -> ItemUpdate:
     exported_at = raw.get("exportedAt")
-    return ItemUpdate(
-        accounting_entry_id=raw["accountingEntryId"],
+    outcome = ItemOutcome(
         status=ItemStatus(raw["status"]),
         exported_at=None if exported_at is None else parse_date_time(exported_at),
         external_id=raw.get("externalId"),
@@ -170,3 +169,4 @@ def _item_update(raw: dict[str, Any]) -> ItemUpdate:
         failure_reason=raw.get("failureReason"),
         failure_reason_type=raw.get("failureReasonType"),
     )
+    return ItemUpdate(raw["accountingEntryId"], outcome)

@@ -6,10 +6,11 @@ from datetime import datetime
 from typing import Any
 
 from ..domain.clock import format_timestamp
+from ..domain.export_items import ExportItemRow
 from ..domain.item_updates import ItemUpdateError
-from ..domain.models import JOB_EXPIRY_SECONDS, ExportJob, JobItem
+from ..domain.lifecycle import JOB_EXPIRY_SECONDS
+from ..domain.models import ExportJob, JobItem
 from ..domain.pagination import Page, PageRequest
-from ..domain.store import ExportItemRow
 
 LINK_BASE = "https://app.sandbox.pleo.invalid"
 
@@ -47,15 +48,16 @@ def expires_in(job: ExportJob, now: datetime) -> int:
 
 
 def job_item_v3(item: JobItem) -> dict[str, Any]:
+    outcome = item.outcome
     return {
         "exportJobId": item.job_id,
         "accountingEntryId": item.accounting_entry_id,
-        "status": item.status.value,
-        "exportedAt": _time(item.exported_at),
-        "externalId": item.external_id,
-        "externalUrl": item.external_url,
-        "failureReason": item.failure_reason,
-        "failureReasonType": item.failure_reason_type,
+        "status": outcome.status.value,
+        "exportedAt": _time(outcome.exported_at),
+        "externalId": outcome.external_id,
+        "externalUrl": outcome.external_url,
+        "failureReason": outcome.failure_reason,
+        "failureReasonType": outcome.failure_reason_type,
     }
 
 

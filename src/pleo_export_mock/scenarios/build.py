@@ -10,7 +10,8 @@ from datetime import timedelta
 from typing import Any
 
 from ..domain.credentials import ALL_SCOPES, CredentialKind
-from ..domain.models import ItemStatus, JobStatus
+from ..domain.lifecycle import DEFAULT_ITEM_STATUS
+from ..domain.models import ItemOutcome, ItemStatus, JobStatus
 from ..domain.policy import Policy
 from ..faults.model import FaultRule, FaultSpecError, parse_rule
 from .catalog import COUNTRIES, DEFAULT_COUNTRY
@@ -31,14 +32,6 @@ DEFAULT_CREATED = "-10m"
 START_DELAY = timedelta(minutes=1)  # default gap between pressing Export and `started`
 RUN_TIME = timedelta(minutes=2)  # default gap between `started` and the final event
 
-# What an item is when the scenario names only its entry.
-DEFAULT_ITEM_STATUS = {
-    JobStatus.PENDING: ItemStatus.PENDING,
-    JobStatus.IN_PROGRESS: ItemStatus.PENDING,
-    JobStatus.COMPLETED: ItemStatus.SUCCESSFUL,
-    JobStatus.COMPLETED_WITH_ERRORS: ItemStatus.SUCCESSFUL,
-    JobStatus.FAILED: ItemStatus.ABANDONED,
-}
 DEFAULT_ITEM_FAILURE = "accounting_system_validation_failure"
 # Only a `started` event leads to these (a pending job may go straight to failed).
 _STARTED_STATUSES = (JobStatus.IN_PROGRESS, JobStatus.COMPLETED, JobStatus.COMPLETED_WITH_ERRORS)
@@ -195,6 +188,7 @@ def _item(
 ) -> ItemSpec:
     if isinstance(data, str):
         data = {"entry": data}
+    # An item named only by its entry takes its job status's default.
     status = ItemStatus(data.get("status", DEFAULT_ITEM_STATUS[job_status]))
     _check_item_fields(source, data, at, status)
     failure_type = data.get("failure_reason_type")
@@ -202,16 +196,19 @@ def _item(
         failure_type = failure_type or DEFAULT_ITEM_FAILURE
     successful = status is ItemStatus.SUCCESSFUL
     exported_at = data.get("exported_at")
-    return ItemSpec(
-        entry=data["entry"],
-        at=at,
+    outcome = ItemOutcome(
         status=status,
-        exported_at=parse_offset(exported_at) if exported_at else (settled if successful else None),
         external_id=data.get("external_id"),
         external_url=data.get("external_url"),
         failure_reason_type=failure_type,
         failure_reason=data.get("failure_reason")
         or (item_failure_text(failure_type) if failure_type else None),
+    )
+    return ItemSpec(
+        entry=data["entry"],
+        at=at,
+        outcome=outcome,
+        exported=parse_offset(exported_at) if exported_at else (settled if successful else None),
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..domain.lifecycle import JOB_EXPIRED, JOB_EXPIRED_REASON
+
 _JOB_FAILURES = {
     "invalid_configuration": "The integration's configuration is invalid: unknown journal 'PLEO'.",
     "missing_configuration": "The integration is not fully configured: no expense journal set.",
@@ -18,7 +20,7 @@ _JOB_FAILURES = {
     "validation_failure": "The export job could not be processed: its items failed validation.",
     "authorization_failure": "The integration user lost access to the company's ledger.",
     "integration_unusable": "The integration is disabled for this company.",
-    "job_expired": "The export job expired: no update for 3600 seconds.",
+    JOB_EXPIRED: JOB_EXPIRED_REASON,  # the very words the store uses when a job expires
     "service_timeout": "The integration service timed out.",
     "accounting_system_timeout": "The accounting system did not answer within 60 s.",
     "canceled_by_user": "The export was canceled by the user.",

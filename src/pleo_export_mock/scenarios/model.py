@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..domain.credentials import CredentialKind
-from ..domain.models import ItemStatus, JobStatus
+from ..domain.models import ItemOutcome, JobStatus
 from ..domain.policy import Policy
 from ..faults.model import FaultRule
 from .yaml_source import DocPath
@@ -41,16 +41,16 @@ class EntrySpec:
 
 @dataclass(frozen=True, slots=True)
 class ItemSpec:
-    """An entry's place in a job: its item status and the connector's earlier report."""
+    """An entry's place in a job: its item status and the connector's earlier report.
+
+    `outcome.exported_at` stays None: the export time is the offset `exported`, which
+    becomes a moment only when the sandbox clock is known, at seeding.
+    """
 
     entry: str
     at: DocPath
-    status: ItemStatus
-    exported_at: timedelta | None = None
-    external_id: str | None = None
-    external_url: str | None = None
-    failure_reason_type: str | None = None
-    failure_reason: str | None = None
+    outcome: ItemOutcome
+    exported: timedelta | None = None
 
 
 @dataclass(frozen=True, slots=True)

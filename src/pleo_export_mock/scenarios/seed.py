@@ -7,19 +7,20 @@ forked streams named after scenario keys, so it does not shift the ids.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from ..domain.clock import Clock
 from ..domain.credentials import Credential, CredentialKind
 from ..domain.ids import IdFactory
-from ..domain.models import ExportJob, ItemStatus, JobItem
+from ..domain.lifecycle import JOB_EXPIRED
+from ..domain.models import ExportJob, ItemOutcome, ItemStatus
 from ..domain.policy import Policy
 from ..domain.store import Store
 from .book import Book, build_book
 from .generator import PayloadGenerator
 from .hostile import hostile_entries
-from .model import CompanySpec, JobSpec, Scenario
+from .model import CompanySpec, ItemSpec, JobSpec, Scenario
 
 ERP_URL = "https://erp.sandbox.invalid/vouchers"
 _SECRET_PREFIX = {CredentialKind.API_KEY: "sbx_key", CredentialKind.BEARER: "sbx_token"}
@@ -102,35 +103,42 @@ def _seed_job(
         started_at=now + job.started if job.started is not None else None,
         completed_at=completed,
         last_updated_at=now + job.last_updated,
-        expired_at=completed if job.failure_reason_type == "job_expired" else None,
+        expired_at=completed if job.failure_reason_type == JOB_EXPIRED else None,
         failure_reason=job.failure_reason,
         failure_reason_type=job.failure_reason_type,
         is_interactive=job.is_interactive,
         vendor_based_bookkeeping=job.vendor_based_bookkeeping,
     )
-    sandbox.store.seed_job(company_id, record, _items(sandbox, record.id, job, ids, now))
+    sandbox.store.seed_job(company_id, record, _items(sandbox, job, ids, now))
     return record.id
 
 
 def _items(
-    sandbox: SeededSandbox, job_id: str, job: JobSpec, ids: IdFactory, now: datetime
-) -> list[JobItem]:
+    sandbox: SeededSandbox, job: JobSpec, ids: IdFactory, now: datetime
+) -> list[tuple[str, ItemOutcome]]:
     rng = ids.fork(f"exports:{job.key}")
     voucher = rng.randint(10_000, 80_000)  # the ERP's running voucher number
     items = []
     for spec in job.items:
+        reported = spec.outcome.without_stray_fields()  # shared by all the key's entries
         for entry_id in sandbox.entry_ids[spec.entry]:
-            item = JobItem(job_id, entry_id, spec.status)
-            if spec.status is ItemStatus.SUCCESSFUL:
+            outcome = reported
+            if reported.status is ItemStatus.SUCCESSFUL:
                 voucher += 1
-                item.external_id = spec.external_id or f"VOU-{voucher}"
-                item.external_url = spec.external_url or f"{ERP_URL}/{item.external_id}"
-                item.exported_at = now + spec.exported_at if spec.exported_at is not None else None
-            elif spec.status is ItemStatus.FAILED:
-                item.failure_reason_type = spec.failure_reason_type
-                item.failure_reason = spec.failure_reason
-            items.append(item)
+                outcome = _exported(spec, reported, f"VOU-{voucher}", now)
+            items.append((entry_id, outcome))
     return items
+
+
+def _exported(spec: ItemSpec, outcome: ItemOutcome, voucher: str, now: datetime) -> ItemOutcome:
+    """A successful item's report, the ERP's voucher filling in what the scenario left out."""
+    external_id = outcome.external_id or voucher
+    return replace(
+        outcome,
+        exported_at=None if spec.exported is None else now + spec.exported,
+        external_id=external_id,
+        external_url=outcome.external_url or f"{ERP_URL}/{external_id}",
+    )
 
 
 def _credentials(

@@ -10,28 +10,14 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
-from datetime import timedelta
 
-from ..domain.models import JOB_EXPIRY_SECONDS, ItemStatus, JobStatus
+from ..domain.lifecycle import ITEM_STATUSES_BY_JOB, JOB_EXPIRED, JOB_EXPIRY
+from ..domain.models import ItemStatus, JobStatus
 from ..domain.policy import Policy
 from .messages import with_article
 from .model import CompanySpec, ItemSpec, JobSpec, Scenario
 from .offsets import format_offset
 from .yaml_source import DocPath, Source, format_path
-
-# Which item statuses each job status allows (the domain's lifecycle, seen from the items).
-ITEM_STATUSES_BY_JOB = {
-    JobStatus.PENDING: frozenset({ItemStatus.PENDING}),
-    JobStatus.IN_PROGRESS: frozenset(
-        {ItemStatus.PENDING, ItemStatus.IN_PROGRESS, ItemStatus.SUCCESSFUL, ItemStatus.FAILED}
-    ),
-    JobStatus.COMPLETED: frozenset({ItemStatus.SUCCESSFUL}),
-    JobStatus.COMPLETED_WITH_ERRORS: frozenset(
-        {ItemStatus.SUCCESSFUL, ItemStatus.FAILED, ItemStatus.ABANDONED}
-    ),
-    JobStatus.FAILED: frozenset({ItemStatus.SUCCESSFUL, ItemStatus.FAILED, ItemStatus.ABANDONED}),
-}
-EXPIRY = timedelta(seconds=JOB_EXPIRY_SECONDS)
 
 
 def check_scenario(scenario: Scenario, source: Source) -> None:
@@ -102,12 +88,12 @@ def _check_times(job: JobSpec, source: Source) -> None:
             (*job.at, "last_updated"),
             f"last_updated ({format_offset(job.last_updated)}) is before the job's other times",
         )
-    if job.status.is_open and job.last_updated <= -EXPIRY:
+    if job.status.is_open and job.last_updated <= -JOB_EXPIRY:
         raise source.error(
             (*job.at, "last_updated"),
             f"an open job last updated {format_offset(job.last_updated)} would expire at once "
             "(jobs expire an hour after lastUpdatedAt); seed it as failed with "
-            "failure_reason_type job_expired instead",
+            f"failure_reason_type {JOB_EXPIRED} instead",
         )
 
 
@@ -126,19 +112,20 @@ def _check_items(job: JobSpec, company: CompanySpec, source: Source) -> None:
             raise source.error(item.at, f"entry {item.entry!r} is listed twice in job {job.key!r}")
         seen[item.entry] = item.at
         never_started = job.started is None and not job.status.is_open
-        if never_started and item.status is not ItemStatus.ABANDONED:
+        if never_started and item.outcome.status is not ItemStatus.ABANDONED:
             raise source.error(
                 (*item.at, "status") if _is_mapping(source, item.at) else item.at,
                 f"job {job.key!r} was never started, so its items can only be abandoned",
             )
-        if item.status not in allowed:
+        if item.outcome.status not in allowed:
             raise source.error(
                 (*item.at, "status") if _is_mapping(source, item.at) else item.at,
-                f"{with_article(job.status)} job cannot hold {with_article(item.status)} item "
+                f"{with_article(job.status)} job cannot hold "
+                f"{with_article(item.outcome.status)} item "
                 f"(allowed: {', '.join(sorted(allowed))})",
             )
     if job.status is JobStatus.COMPLETED_WITH_ERRORS and all(
-        item.status is ItemStatus.SUCCESSFUL for item in job.items
+        item.outcome.status is ItemStatus.SUCCESSFUL for item in job.items
     ):
         raise source.error(
             (*job.at, "status"),
@@ -169,7 +156,7 @@ def _retry_problem(entry: str, earlier: JobSpec, item: ItemSpec, later: JobSpec)
             f"entry {entry!r} is in open job {earlier.key!r}, so no job created later "
             f"({later.key!r}) can hold it"
         )
-    if item.status is ItemStatus.SUCCESSFUL:
+    if item.outcome.status is ItemStatus.SUCCESSFUL:
         return (
             f"entry {entry!r} was exported by job {earlier.key!r} (item successful); "
             "an exported entry is never exported again"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ...domain.lifecycle import JOB_EXPIRED
 from ...domain.models import ItemStatus, JobStatus
 from ..context import Context, accepted_items, event_name
 from ..model import Finding
@@ -79,7 +80,7 @@ def final_event_agrees(ctx: Context) -> Iterator[Finding]:
         final, job = ctx.final_event(job_id), ctx.at_end.get(job_id)
         if final is None or job is None:
             continue
-        statuses = [item.status for item in job.items]
+        statuses = [item.outcome.status for item in job.items]
         failed = statuses.count(ItemStatus.FAILED)
         successful = statuses.count(ItemStatus.SUCCESSFUL)
         event = event_name(final)
@@ -130,7 +131,7 @@ def failed_event_has_reason(ctx: Context) -> Iterator[Finding]:
 def all_eligible_jobs_finished(ctx: Context) -> Iterator[Finding]:
     for job in ctx.eligible_jobs():
         end = ctx.at_end.get(job.id)
-        expired = end is not None and end.failure_reason_type == "job_expired"
+        expired = end is not None and end.failure_reason_type == JOB_EXPIRED
         if ctx.final_event(job.id) is None and not expired:
             state = end.status.value if end is not None else "unknown"
             yield all_eligible_jobs_finished.finding(
@@ -152,7 +153,7 @@ def finishes_before_expiry(ctx: Context) -> Iterator[Finding]:
         end = ctx.at_end.get(job_id)
         if (
             end is not None
-            and end.failure_reason_type == "job_expired"
+            and end.failure_reason_type == JOB_EXPIRED
             and ctx.final_event(job_id) is None
         ):
             late = [e.seq for e in ctx.writes() if e.job_id == job_id and e.status == 422]
