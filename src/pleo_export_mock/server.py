@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 access_log = logging.getLogger("pleo_export_mock.access")
+# waitress's default of 100 let 98 idle connections lock every other client out.
+CONNECTION_LIMIT = 1000
 
 
 class AccessLog:
@@ -56,12 +58,15 @@ class SandboxServer:
     def __init__(
         self, app: WSGIApplication, host: str = "127.0.0.1", port: int = 0, threads: int = 8
     ) -> None:
-        # channel_timeout keeps a silent client from holding a thread forever.
+        # Idle and slow clients hold a connection, not a thread (waitress reads whole requests
+        # in its loop first), so many may wait without locking others out; channel_timeout
+        # closes one that stays silent.
         self._server = create_server(
             app,
             host=host,
             port=port,
             threads=threads,
+            connection_limit=CONNECTION_LIMIT,
             channel_timeout=30,
             # Whole seconds (waitress truncates it); stop() wakes the loop through its trigger.
             asyncore_loop_timeout=1,

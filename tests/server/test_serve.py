@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import subprocess
 import sys
 import urllib.error
@@ -104,3 +105,17 @@ def test_stop_closes_keep_alive_connections(sandbox: Sandbox) -> None:
     server.stop()
     assert not any(t.name == "pleo-export-mock" and t.is_alive() for t in threading.enumerate())
     connection.close()
+
+
+def test_many_idle_and_half_sent_requests_lock_nobody_out(sandbox: Sandbox) -> None:
+    with SandboxServer(create_app(sandbox)) as server:
+        waiting = [socket.create_connection((server.host, server.port)) for _ in range(150)]
+        try:
+            for number, connection in enumerate(waiting):
+                if number % 2:  # half of them start a request and never finish it
+                    connection.sendall(b"GET /openapi.json HTTP/1.1\r\nHost: sandbox\r\n")
+            status, body = _get(f"{server.url}/_mock/clock")
+            assert status == 200 and "now" in body
+        finally:
+            for connection in waiting:
+                connection.close()
