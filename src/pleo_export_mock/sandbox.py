@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from .domain.clock import Clock, FrozenClock, RunningClock
+from .domain.clock import FrozenClock, RunningClock
 from .domain.models import EntryState, ExportJob, ItemStatus, JobStatus
 from .domain.policy import Policy
 from .domain.store import Store
@@ -58,6 +58,7 @@ class Sandbox:
         self.journal = Journal()
         self.at_start: dict[str, JobAtStart] = {}
         self.faults = FaultPlan()
+        self._first_moments = FirstMoments()
         self.state: SeededSandbox = self._build()
 
     # -- lifecycle of the whole sandbox ----------------------------------------------------
@@ -169,20 +170,50 @@ class Sandbox:
     def _build(self) -> SeededSandbox:
         self.journal.reset()  # a fresh state starts a fresh record
         self._added = 0  # entries added after seeding, numbering their data streams
-        state = build_store(
-            self.scenario,
-            seed=self.seed,
-            clock=self._clock(),
-            policy=self.config.policy or self.scenario.policy,
-        )
-        self.at_start = capture_start(state.store)  # what the verifier compares against
+        policy = self.config.policy or self.scenario.policy
+        if self.config.clock == "running":  # times are relative to now: seed them again
+            clock = RunningClock(self.config.start or datetime.now(UTC))
+            state = build_store(self.scenario, seed=self.seed, clock=clock, policy=policy)
+            self.at_start = capture_start(state.store)
+        else:
+            state, self.at_start = self._first_moments.restore(
+                self.scenario, self.seed, policy, self.config.start or DEFAULT_START
+            )
         self.faults = FaultPlan(self.scenario.faults, self.seed, state.job_ids)
         return state
 
-    def _clock(self) -> Clock:
-        if self.config.clock == "running":
-            return RunningClock(self.config.start or datetime.now(UTC))
-        return FrozenClock(self.config.start or DEFAULT_START)
+
+class FirstMoments:
+    """Each scenario's first moment, seeded once and restored by copying.
+
+    Seeding generates every entry's data (12,000 of them for `large`); copying the seeded
+    store is a fraction of that, so a reset or a reload per test stays cheap. The latest
+    few (scenario, seed, policy, start) are kept.
+    """
+
+    def __init__(self, keep: int = 8) -> None:
+        self.keep = keep
+        self._seeded: dict[tuple[int, int, Policy, datetime], _Seeded] = {}
+
+    def restore(
+        self, scenario: Scenario, seed: int, policy: Policy, start: datetime
+    ) -> tuple[SeededSandbox, dict[str, JobAtStart]]:
+        key = (id(scenario), seed, policy, start)
+        seeded = self._seeded.pop(key, None)
+        if seeded is None or seeded.scenario is not scenario:
+            state = build_store(scenario, seed=seed, clock=FrozenClock(start), policy=policy)
+            seeded = _Seeded(scenario, state, capture_start(state.store))
+        self._seeded[key] = seeded  # the most recently used goes last
+        while len(self._seeded) > self.keep:
+            del self._seeded[next(iter(self._seeded))]
+        return seeded.state.copy(FrozenClock(start)), seeded.at_start
+
+
+@dataclass(frozen=True, slots=True)
+class _Seeded:
+    scenario: Scenario  # kept so that its id() cannot be reused while it is a key
+    state: SeededSandbox
+    at_start: dict[str, JobAtStart]
 
 
 def _as_scenario(scenario: Scenario | str | Path) -> Scenario:

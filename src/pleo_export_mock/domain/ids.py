@@ -22,6 +22,13 @@ class IdFactory:
         with self._lock:
             return f"{prefix}_{self._random.getrandbits(160):040x}"
 
+    def copy(self) -> IdFactory:
+        """A factory that goes on from here, apart from this one."""
+        twin = IdFactory(self._seed)
+        with self._lock:
+            twin._random.setstate(self._random.getstate())
+        return twin
+
     def fork(self, label: str) -> random.Random:
         """An independent seeded stream (e.g. for generated data) that does not shift the ids."""
         return random.Random(f"{self._seed}:{label}")

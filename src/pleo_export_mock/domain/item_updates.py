@@ -6,7 +6,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .lifecycle import CLIENT_ITEM_STATUSES
-from .models import AccountingEntry, EntryState, ExportJob, ItemOutcome, ItemStatus, JobItem
+from .models import (
+    AccountingEntry,
+    EntryState,
+    ExportJob,
+    ItemOutcome,
+    ItemStatus,
+    JobItem,
+    set_entry_state,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,5 +78,5 @@ def apply_item_update(
         )
     job.set_item_outcome(item, outcome)
     if status is ItemStatus.SUCCESSFUL:
-        entries[entry_id].state = EntryState.EXPORTED
+        set_entry_state(entries, entry_id, EntryState.EXPORTED)
     return None

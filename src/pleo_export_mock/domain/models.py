@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -64,13 +65,25 @@ class Company:
     contra_accounts_configured: bool = True
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class AccountingEntry:
+    """An entry as it stands; a change of state is a new value (`with_state`), so copies of
+    the whole state share every entry until one of them changes it."""
+
     id: str
     company_id: str
-    # The ExportItemV3 payload minus the fields the sandbox owns (ids, _links).
+    # The ExportItemV3 payload minus the fields the sandbox owns (ids, _links). Never changed
+    # once made, so copies of the state share it.
     payload: dict[str, Any]
     state: EntryState = EntryState.QUEUED
+
+    def with_state(self, state: EntryState) -> AccountingEntry:
+        return AccountingEntry(self.id, self.company_id, self.payload, state)
+
+
+def set_entry_state(entries: dict[str, AccountingEntry], entry_id: str, state: EntryState) -> None:
+    """The one way an entry changes where it stands."""
+    entries[entry_id] = entries[entry_id].with_state(state)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,8 +115,10 @@ PENDING_OUTCOME = ItemOutcome(ItemStatus.PENDING)
 ABANDONED_OUTCOME = ItemOutcome(ItemStatus.ABANDONED)
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class JobItem:
+    """An item as it stands; ExportJob.set_item_outcome puts a new one in its place."""
+
     job_id: str
     accounting_entry_id: str
     outcome: ItemOutcome = PENDING_OUTCOME
@@ -147,8 +162,17 @@ class ExportJob:
         position = self.positions.get(entry_id)
         return None if position is None else self.items[position]
 
+    def copy(self) -> ExportJob:
+        """A job that changes apart from this one, sharing its (immutable) items."""
+        twin = copy.copy(self)
+        twin.items = self.items.copy()  # the items themselves are immutable
+        twin.positions = self.positions.copy()
+        twin.status_counts = self.status_counts.copy()
+        return twin
+
     def set_item_outcome(self, item: JobItem, outcome: ItemOutcome) -> None:
         """The one way an item changes, so the live counts per status stay right."""
         self.status_counts[item.outcome.status] -= 1
         self.status_counts[outcome.status] += 1
-        item.outcome = outcome
+        position = self.positions[item.accounting_entry_id]
+        self.items[position] = JobItem(self.id, item.accounting_entry_id, outcome)

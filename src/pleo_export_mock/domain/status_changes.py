@@ -15,6 +15,7 @@ from .models import (
     JobEvent,
     JobStatus,
     PleoEvent,
+    set_entry_state,
 )
 
 
@@ -44,11 +45,14 @@ def change_status(
 def _finish(job: ExportJob, at: datetime, entries: dict[str, AccountingEntry]) -> None:
     """A job reached a final status: unfinished items are abandoned, entries settle."""
     job.completed_at = at
-    for item in job.items:
-        if not item.outcome.status.is_final:
+    for item in list(job.items):
+        outcome = item.outcome
+        if not outcome.status.is_final:
             # Open items carry no report, so nothing is lost by sharing one outcome.
-            job.set_item_outcome(item, ABANDONED_OUTCOME)
-        entries[item.accounting_entry_id].state = entry_state_after(job.status, item.outcome.status)
+            outcome = ABANDONED_OUTCOME
+            job.set_item_outcome(item, outcome)
+        state = entry_state_after(job.status, outcome.status)
+        set_entry_state(entries, item.accounting_entry_id, state)
 
 
 def entry_state_after(job_status: JobStatus, item_status: ItemStatus) -> EntryState:

@@ -11,13 +11,14 @@ import bisect
 import functools
 import threading
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, ParamSpec, TypeVar
 
 from . import errors
 from .clock import Clock
 from .export_items import ExportItemRow, export_item_page
+from .export_rules import check_can_export
 from .ids import IdFactory
 from .item_updates import ItemUpdate, ItemUpdateError, ItemUpdateResult, apply_item_update
 from .lifecycle import JOB_EXPIRED, JOB_EXPIRED_REASON, JOB_EXPIRY
@@ -32,6 +33,7 @@ from .models import (
     JobItem,
     JobStatus,
     PleoEvent,
+    set_entry_state,
 )
 from .orderings import ITEM_SORT_FIELDS, JOB_SORT_FIELDS, order_items, order_rows
 from .pagination import Page, PageRequest, paginate
@@ -71,6 +73,20 @@ class Store:
         self._open_jobs: dict[str, ExportJob] = {}
         self._sequence = 0
 
+    @_locked
+    def copy(self, clock: Clock) -> Store:
+        """This state on `clock`, changing apart from this one: how a reset restores a
+        scenario's first moment without seeding it again. Payloads and outcomes are shared."""
+        twin = Store(clock, self.ids.copy(), self.policy)
+        twin._jobs = {job_id: job.copy() for job_id, job in self._jobs.items()}
+        twin._open_jobs = {job_id: twin._jobs[job_id] for job_id in self._open_jobs}
+        for company_id, state in self._companies.items():
+            entries = dict(state.entries)  # entries are immutable: share them
+            jobs = [twin._jobs[job.id] for job in state.jobs]
+            twin._companies[company_id] = _CompanyState(replace(state.company), entries, jobs)
+        twin._sequence = self._sequence
+        return twin
+
     # -- Pleo's side: companies, entries, the user pressing Export ------------------------
 
     @_locked
@@ -107,12 +123,12 @@ class Store:
         """Pressing Export (or POST /v3/export-jobs): a pending job over queued entries."""
         state = self._company(company_id)
         wanted = list(dict.fromkeys(entry_ids))
-        self._check_can_export(state, wanted)
+        check_can_export(state.company, state.entries, state.jobs, wanted, self.policy)
         job = self._new_job(company_id, self.clock.now(), created_by)
         job.is_interactive = is_interactive
         job.vendor_based_bookkeeping = vendor_based_bookkeeping
         for entry_id in wanted:
-            state.entries[entry_id].state = EntryState.IN_JOB
+            set_entry_state(state.entries, entry_id, EntryState.IN_JOB)
             job.add_item(entry_id)
         self._insert_job(state, job)
         return job
@@ -133,12 +149,11 @@ class Store:
         state = self._company(company_id)
         job.sequence = self._next_sequence()
         for entry_id, outcome in items:
-            entry = state.entries.get(entry_id)
-            if entry is None:
+            if entry_id not in state.entries:
                 raise errors.UnknownEntries([entry_id])
             job.add_item(entry_id)
             job.set_item_outcome(job.items[-1], outcome)
-            entry.state = entry_state_after(job.status, outcome.status)
+            set_entry_state(state.entries, entry_id, entry_state_after(job.status, outcome.status))
         self._insert_job(state, job)
         return job
 
@@ -345,26 +360,6 @@ class Store:
         self._jobs[job.id] = job
         if job.status.is_open:
             self._open_jobs[job.id] = job
-
-    def _check_can_export(self, state: _CompanyState, entry_ids: list[str]) -> None:
-        if not state.company.contra_accounts_configured:
-            raise errors.MissingContraAccounts(state.company.id)
-        blocking = [
-            job
-            for job in state.jobs
-            if job.status is JobStatus.IN_PROGRESS
-            or (job.status is JobStatus.PENDING and self.policy.pending_job_blocks_new_export)
-        ]
-        if blocking:
-            raise errors.ExportAlreadyInProgress(state.company.id, blocking[0].id)
-        if not entry_ids:
-            raise errors.EmptyExport()
-        unknown = [entry_id for entry_id in entry_ids if entry_id not in state.entries]
-        if unknown:
-            raise errors.UnknownEntries(unknown)
-        taken = [e for e in entry_ids if state.entries[e].state is not EntryState.QUEUED]
-        if taken:
-            raise errors.EntriesNotExportable(taken)
 
     def _change_status(
         self,

@@ -79,13 +79,13 @@ class CredentialCheck:
         return credential
 
     def _authenticator(self, state: SeededSandbox) -> Authenticator:
-        # One per loaded scenario: a reset or a new scenario brings a new state object.
+        # One per seeded scenario: a reset shares the credentials, a new scenario brings new ones.
         cached = self._cached
-        if cached is None or cached[0] is not state:
+        if cached is None or cached[0] is not state.credentials:
             authenticator = Authenticator(
                 state.credentials, accept_raw_api_key=self.accept_raw_api_key
             )
-            cached = self._cached = (state, authenticator)
+            cached = self._cached = (state.credentials, authenticator)
         return cached[1]
 
 

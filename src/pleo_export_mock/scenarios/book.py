@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
@@ -103,6 +103,10 @@ class Book:
     def admin_id(self) -> str:
         """The finance admin who presses Export (ExportJob.createdBy)."""
         return str(self.people[0][0]["id"])
+
+    def copy(self) -> Book:
+        """The same books, numbering on apart from these (the rest never changes)."""
+        return replace(self, book_ids=dict(self.book_ids))
 
     def next_reconciliation_id(self, year: int) -> str:
         number = self.book_ids.get(year, 100) + 1

@@ -48,6 +48,12 @@ class PayloadGenerator:
         for tag in book.tags:
             self._tags.setdefault(tag["groupCode"], []).append(tag)
 
+    def copy(self) -> PayloadGenerator:
+        """A generator that goes on apart from this one; its caches are shared."""
+        twin = copy.copy(self)
+        twin.book = self.book.copy()
+        return twin
+
     def payload(
         self, rng: random.Random, spec: EntrySpec, *, before: datetime, vendor_based: bool
     ) -> dict[str, Any]:

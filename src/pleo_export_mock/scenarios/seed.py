@@ -37,6 +37,14 @@ class SeededSandbox:
     # company id -> the generator of its entries, for entries added after seeding
     generators: dict[str, PayloadGenerator] = field(default_factory=dict)
 
+    def copy(self, clock: Clock) -> SeededSandbox:
+        """This seeded state on `clock`, changing apart from this one (a reset's restore)."""
+        return replace(
+            self,
+            store=self.store.copy(clock),
+            generators={key: generator.copy() for key, generator in self.generators.items()},
+        )
+
 
 def build_store(
     scenario: Scenario, *, seed: int | None = None, clock: Clock, policy: Policy | None = None
