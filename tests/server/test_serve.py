@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import re
 import socket
@@ -119,3 +120,25 @@ def test_many_idle_and_half_sent_requests_lock_nobody_out(sandbox: Sandbox) -> N
         finally:
             for connection in waiting:
                 connection.close()
+
+
+def test_chunked_bodies_are_read_and_held_to_the_limit(sandbox: Sandbox) -> None:
+    job_id = sandbox.state.job_ids["export"]
+    headers = {"Content-Type": "application/json", "Transfer-Encoding": "chunked"}
+    auth = {"Authorization": authorization_header(credential_of(sandbox))}
+    event = json.dumps({"event": "started", "jobId": job_id}).encode()
+    with SandboxServer(create_app(sandbox)) as server:
+        connection = http.client.HTTPConnection(server.host, server.port, timeout=10)
+        try:
+            chunks = iter([event[:10], event[10:]])
+            connection.request(
+                "POST", "/v3/export-job-events", chunks, {**headers, **auth}, encode_chunked=True
+            )
+            accepted = connection.getresponse()
+            assert (accepted.status, accepted.read()) == (202, b"")
+            huge = iter([b'{"seconds": 1, "x": "' + b"a" * 700_000, b"a" * 700_000 + b'"}'])
+            connection.request("POST", "/_mock/clock/advance", huge, headers, encode_chunked=True)
+            response = connection.getresponse()
+            assert response.status == 413 and b"PAYLOAD_TOO_LARGE" in response.read()
+        finally:
+            connection.close()

@@ -30,7 +30,8 @@ class Recorder:
         # The entry is built when the journal is read. Till then it is kept as bytes, the
         # bodies as they went over the wire: a fraction of what decoded JSON weighs.
         kept = copy.copy(exchange)
-        kept.request = replace(exchange.request, json=None)
+        if exchange.request.json is not None:
+            kept.request = replace(exchange.request, json=None)
         kept.body = None
         size = len(exchange.request.raw_body) + len(exchange.payload) + ENTRY_OVERHEAD
         self._journal().append(lambda seq: self._entry(seq, kept, duration_ms), size)

@@ -9,10 +9,11 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
 
-from werkzeug.datastructures import Headers, MultiDict
+from werkzeug.datastructures import Headers, ImmutableMultiDict, MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
-from werkzeug.wrappers import Request
+from werkzeug.wsgi import get_input_stream
 
 from ..journal import job_id_of
 from ..validation.body import NotJson, decode_json
@@ -25,25 +26,26 @@ if TYPE_CHECKING:
 class RequestRecord:
     method: str
     path: str  # as sent: werkzeug's Request.path would fold `//_mock` into `/_mock`
-    query: MultiDict[str, str]  # werkzeug's immutable one
+    query_string: str  # as sent
+    query: MultiDict[str, str]  # decoded, immutable
     headers: Headers  # a copy: the environ may be recycled once answered
     content_type: str | None
     raw_body: bytes  # b"" when there was none, or when it was over the size limit
     json: Any  # the decoded body, None when empty, a NotJson when it does not decode
     too_large: bool  # the body was over the limit and was not read
-    host_url: str  # scheme://host/, for absolute links in exports
+    scheme: str
+    host: str  # the Host header, else the server's own name and port
     missing_host: bool  # HTTP/1.1 without a Host header (RFC 9112 section 3.2 says 400)
     wall_time: float  # time.time() when the request arrived
 
     @property
     def full_path(self) -> str:
-        query = self.query.to_dict(flat=False)
-        encoded = "&".join(f"{k}={v}" for k, values in query.items() for v in values)
-        return self.path + (f"?{encoded}" if encoded else "")
+        return self.path + (f"?{self.query_string}" if self.query_string else "")
 
-    def text(self) -> str:
-        """The body as text, for media types that are not JSON (a YAML scenario)."""
-        return self.raw_body.decode("utf-8", "replace")
+    @property
+    def host_url(self) -> str:
+        """scheme://host/, for absolute links in exports."""
+        return f"{self.scheme}://{self.host}/"
 
     def job_id(self, path_params: Mapping[str, Any]) -> str | None:
         """The export job this request is about, by the journal's one rule."""
@@ -52,28 +54,61 @@ class RequestRecord:
 
 
 def read_request(environ: WSGIEnvironment, max_body_bytes: int) -> RequestRecord:
-    request = Request(environ)
-    request.max_content_length = max_body_bytes
-    try:
-        raw, too_large = request.get_data(cache=False), False
-    except RequestEntityTooLarge:
-        raw, too_large = b"", True
+    """Everything the sandbox needs from `environ`, read straight from it (this is the hot
+    path of every request: werkzeug's Request would do more than is needed here)."""
+    raw, too_large = _body(environ, max_body_bytes)
+    query_string = _wsgi_text(environ.get("QUERY_STRING", ""))
+    host = environ.get("HTTP_HOST")
     return RequestRecord(
-        method=request.method,
-        path=_path_as_sent(environ),
-        query=request.args,
-        headers=Headers(request.headers),
-        content_type=request.content_type,
+        method=environ.get("REQUEST_METHOD", "GET").upper(),
+        path=_wsgi_text(environ.get("PATH_INFO") or "/"),
+        query_string=query_string,
+        query=_query(query_string),
+        headers=_headers(environ),
+        content_type=environ.get("CONTENT_TYPE") or None,
         raw_body=raw,
         json=decode_json(raw),
         too_large=too_large,
-        host_url=request.host_url,
-        missing_host=environ.get("SERVER_PROTOCOL") == "HTTP/1.1" and not environ.get("HTTP_HOST"),
+        scheme=environ.get("wsgi.url_scheme", "http"),
+        host=host
+        or f"{environ.get('SERVER_NAME', 'localhost')}:{environ.get('SERVER_PORT', '80')}",
+        missing_host=not host and environ.get("SERVER_PROTOCOL") == "HTTP/1.1",
         wall_time=time.time(),
     )
 
 
-def _path_as_sent(environ: WSGIEnvironment) -> str:
-    """PATH_INFO decoded as WSGI says (latin-1 bytes, UTF-8 text), leading slashes kept."""
-    raw = environ.get("PATH_INFO") or "/"
+def _body(environ: WSGIEnvironment, max_body_bytes: int) -> tuple[bytes, bool]:
+    """The body's bytes and whether it was over the limit (then not read)."""
+    chunked = environ.get("HTTP_TRANSFER_ENCODING", "").lower() == "chunked"
+    if not environ.get("CONTENT_LENGTH") and not chunked:
+        return b"", False
+    try:  # over the limit: refused by its Content-Length, or while reading a chunked body
+        return get_input_stream(environ, max_content_length=max_body_bytes).read(), False
+    except RequestEntityTooLarge:
+        return b"", True
+
+
+def _query(query_string: str) -> MultiDict[str, str]:
+    if not query_string:
+        return _NO_QUERY
+    return ImmutableMultiDict(parse_qsl(query_string, keep_blank_values=True, errors="replace"))
+
+
+def _headers(environ: WSGIEnvironment) -> Headers:
+    pairs = [
+        (key[5:].replace("_", "-").title(), value)
+        for key, value in environ.items()
+        if key.startswith("HTTP_")
+    ]
+    for key, name in (("CONTENT_TYPE", "Content-Type"), ("CONTENT_LENGTH", "Content-Length")):
+        if environ.get(key):
+            pairs.append((name, environ[key]))
+    return Headers(pairs)
+
+
+def _wsgi_text(raw: str) -> str:
+    """A WSGI string (latin-1 standing for bytes) as the UTF-8 text the client meant."""
     return raw.encode("latin-1").decode("utf-8", "replace")
+
+
+_NO_QUERY: MultiDict[str, str] = ImmutableMultiDict()
