@@ -333,6 +333,20 @@ class DeprecatedStatusFilter(Connector):
         return self.client.read_all("/v3/export-jobs", query)
 
 
+@breaks("uses-current-api")
+class ClaimsThroughV1(Connector):
+    """Claims through the deprecated v1 event operation, then carries on in v3: one workflow."""
+
+    def claim(self, job_id: str) -> bool:
+        body = {"event": "started", "jobId": job_id}
+        try:
+            self.client.request("POST", "/v1/export-job-events", body=body)
+        except ApiError as error:
+            log.warning("could not claim job %s: %s", job_id, error)
+            return False
+        return True
+
+
 @breaks("uses-job-id-key")
 class ExportJobIdKey(Connector):
     """Its first `started` names the job `exportJobId` (a how-to's spelling), then `jobId`."""

@@ -75,7 +75,7 @@ def _parser() -> argparse.ArgumentParser:
         "verify",
         help="run a connector against a fresh sandbox and judge what it did",
         usage="pleo-export-mock verify --scenario NAME [--seed N] [--seeds N] [--timeout S] "
-        "[--report-json FILE] [--junit FILE] -- COMMAND [ARGS...]",
+        "[--no-deprecated] [--report-json FILE] [--junit FILE] -- COMMAND [ARGS...]",
     )
     verify.add_argument(
         "--scenario",
@@ -98,6 +98,11 @@ def _parser() -> argparse.ArgumentParser:
         default=60.0,
         metavar="S",
         help="seconds the connector may run (default: 60)",
+    )
+    verify.add_argument(
+        "--no-deprecated",
+        action="store_true",
+        help="fail the verdict when the connector calls a deprecated v0-v2 operation",
     )
     verify.add_argument("--report-json", type=Path, metavar="FILE", help="write a JSON report")
     verify.add_argument("--junit", type=Path, metavar="FILE", help="write JUnit XML")
@@ -199,7 +204,8 @@ def _verify(args: argparse.Namespace) -> int:
     outcomes = []
     for name in names:
         for seed in _seeds(name, args.seed, args.seeds):
-            outcome = verify(VerifyOptions(name, tuple(command), seed, args.timeout))
+            options = VerifyOptions(name, tuple(command), seed, args.timeout, args.no_deprecated)
+            outcome = verify(options)
             print(format_outcome(outcome), end="\n\n", flush=True)
             outcomes.append(outcome)
     if args.report_json:

@@ -1,7 +1,8 @@
 """The WSGI application: read the request once, then hand it to the pipeline that serves it.
 
-`/_mock/...` is the control plane (Pleo's side), `/openapi.json` and `/_mock/openapi.json`
-are the two specs, everything else is the Export API.
+`/_mock/...` is the control plane (Pleo's side), `/v0/`, `/v1/` and `/v2/` the older Export API
+versions, `/openapi.json`, `/openapi-v0-v2.json` and `/_mock/openapi.json` the specs, everything
+else is the Export API v3.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from .operations import OperationTable
 from .pipeline import Observer, Pipeline, json_response
 from .request import read_request
 from .settings import HttpSettings
+from .versions import LEGACY_HANDLERS, LEGACY_PREFIXES, deprecation_headers, legacy_spec
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -50,6 +52,7 @@ class SandboxApp:
         self.spec = spec or load_spec()
         self.settings = settings or HttpSettings()
         guard = CredentialCheck(accept_raw_api_key=self.settings.accept_raw_api_key)
+        headers = deprecation_headers if self.settings.deprecation_headers else None
         self.api = Pipeline(
             "Export API",
             OperationTable.of(self.spec),
@@ -57,7 +60,20 @@ class SandboxApp:
             self.settings,
             guard=guard,
             faults=True,
+            operation_headers=headers,
         )
+        # v0-v2: the same guard, faults and journal over the same state, as another face.
+        self.legacy_spec = legacy_spec()
+        self.legacy = Pipeline(
+            "Export API v0-v2",
+            OperationTable.of(self.legacy_spec),
+            dict(LEGACY_HANDLERS),
+            self.settings,
+            guard=guard,
+            faults=True,
+            operation_headers=headers,
+        )
+        self.legacy.observers = self.api.observers  # one journal, whatever the version
         control_spec = control_plane_spec()
         self.control = Pipeline(
             "control-plane",
@@ -68,6 +84,7 @@ class SandboxApp:
         self.documents = {
             "/openapi.json": self.spec.document,
             f"{CONTROL_PREFIX}/openapi.json": control_spec.document,
+            "/openapi-v0-v2.json": self.legacy_spec.document,
         }
 
     @property
@@ -86,4 +103,6 @@ class SandboxApp:
             return json_response(200, document)(environ, start_response)
         is_control = request.path == CONTROL_PREFIX or request.path.startswith(CONTROL_PREFIX + "/")
         pipeline = self.control if is_control else self.api
+        if request.path.startswith(LEGACY_PREFIXES):
+            pipeline = self.legacy
         return pipeline(request, self.sandbox)(environ, start_response)

@@ -109,3 +109,12 @@ def unauthorized(message: str) -> ApiError:
 
 def forbidden(message: str) -> ApiError:
     return ApiError(403, "FORBIDDEN", message)
+
+
+def unsupported_api_version(detail: str) -> ApiError:
+    """An older API version cannot express what the state holds (Pleo's multi-currency answer)."""
+    return ApiError(
+        400,
+        "UNSUPPORTED_API_VERSION",
+        f"Upgrade to Export API v3 or higher: the API version you are trying to access {detail}.",
+    )

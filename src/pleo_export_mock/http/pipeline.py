@@ -42,6 +42,8 @@ log = logging.getLogger("pleo_export_mock.http")
 LOST_ANSWER = ("drop", "ambiguous_commit")  # faults after which the client sees no answer
 
 Guard = Callable[["RequestRecord", "SeededSandbox", "Operation"], Credential]
+# Headers every answer of an operation carries, whatever the outcome (deprecation notices).
+OperationHeaders = Callable[["Operation", str], Mapping[str, str]]
 
 
 class ResponseContractError(AssertionError):
@@ -84,6 +86,7 @@ class Pipeline:
         *,
         guard: Guard | None = None,
         faults: bool = False,
+        operation_headers: OperationHeaders | None = None,
     ) -> None:
         table.require_handlers(handlers, name)
         self.name = name
@@ -92,11 +95,15 @@ class Pipeline:
         self.settings = settings
         self.guard = guard
         self.faults = faults
+        self.operation_headers = operation_headers
         self.observers: list[Observer] = []
 
     def __call__(self, request: RequestRecord, sandbox: Sandbox) -> WSGIApplication:
         exchange = Exchange(request, sandbox.now())
         reply = self._answer(exchange, sandbox)
+        if self.operation_headers is not None and exchange.operation_id is not None:
+            operation = self.table.endpoints[exchange.operation_id].operation
+            exchange.headers.update(self.operation_headers(operation, request.path))
         exchange.status, exchange.body = reply.status, reply.body
         exchange.media_type = reply.media_type
         if exchange.fault is None:

@@ -16,5 +16,7 @@ class HttpSettings:
     # `Authorization: Basic <key>` without base64 and colon, as one Pleo page shows it.
     accept_raw_api_key: bool = False
     max_body_bytes: int = 1024 * 1024
+    # Deprecated operations answer with `Deprecation` and a successor `Link` (a sandbox addition).
+    deprecation_headers: bool = True
     # A response that breaks our own spec is a sandbox bug: raise (tests) or log (serve).
     response_violations: Literal["raise", "log"] = "raise"

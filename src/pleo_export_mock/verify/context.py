@@ -31,6 +31,8 @@ class Context:
     expectations: Expectations = field(default_factory=Expectations)
     job_keys: dict[str, str] = field(default_factory=dict)  # scenario job key -> job id
     run: ConnectorRun | None = None  # the connector process, when `verify` ran one
+    # seq -> the older (v0-v2) operation really called; `entries` name its v3 successor
+    called_older: dict[int, str] = field(default_factory=dict)
 
     # -- slices of the journal -----------------------------------------------------------
 

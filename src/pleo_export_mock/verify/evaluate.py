@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from . import rules as _rules  # noqa: F401  (registers the catalogue)
 from .context import Context
-from .model import ConnectorRun, Finding, Verdict
+from .model import ConnectorRun, Finding, Severity, Verdict
 from .registry import RULES
+from .versions import as_current
 
 if TYPE_CHECKING:
     from ..sandbox import Sandbox
@@ -19,23 +21,28 @@ def evaluate(
     companies: Collection[str] | None = None,
     rule_ids: Collection[str] | None = None,
     run: ConnectorRun | None = None,
+    as_errors: Collection[str] = (),
 ) -> Verdict:
     """The verdict on everything in the sandbox's journal since its last reset.
 
     `companies` are the ones the connector works for; by default those of the credentials it
-    used (every company, if it sent nothing).
+    used (every company, if it sent nothing). Findings of the rules in `as_errors` count as
+    errors whatever their usual severity (`verify --no-deprecated`).
     """
     context = build_context(sandbox, companies)
     context.run = run
     selected = [RULES[i] for i in rule_ids] if rule_ids is not None else list(RULES.values())
     findings: list[Finding] = []
     for rule in selected:
-        findings.extend(rule.check(context))
+        for finding in rule.check(context):
+            if rule.id in as_errors:
+                finding = dataclasses.replace(finding, severity=Severity.ERROR)
+            findings.append(finding)
     return Verdict(tuple(findings), tuple(r.id for r in selected))
 
 
 def build_context(sandbox: Sandbox, companies: Collection[str] | None = None) -> Context:
-    entries = list(sandbox.journal.snapshot())
+    entries, called_older = as_current(sandbox.journal.snapshot())
     if companies is None:
         used = {c for entry in entries for c in entry.company_ids}
         companies = used or {c.id for c in sandbox.store.companies()}
@@ -47,4 +54,5 @@ def build_context(sandbox: Sandbox, companies: Collection[str] | None = None) ->
         companies=frozenset(companies),
         expectations=sandbox.scenario.expect,
         job_keys=dict(state.job_ids),
+        called_older=called_older,
     )

@@ -25,6 +25,7 @@ class VerifyOptions:
     command: tuple[str, ...]
     seed: int | None = None
     timeout: float = 60.0
+    no_deprecated: bool = False  # deprecated (v0-v2) operations fail the verdict
 
 
 def verify(options: VerifyOptions) -> Outcome:
@@ -36,7 +37,8 @@ def verify(options: VerifyOptions) -> Outcome:
         given = connector_env(server.url, company_id, filter(None, (api_key, token)))
         run = run_connector(options.command, {**os.environ, **given}, options.timeout)
     companies = {company_id}
-    verdict = evaluate(sandbox, companies, run=run)
+    strict = ("uses-current-api",) if options.no_deprecated else ()
+    verdict = evaluate(sandbox, companies, run=run, as_errors=strict)
     return Outcome(sandbox.scenario.name, sandbox.seed, verdict, sandbox.journal.snapshot(), run)
 
 
