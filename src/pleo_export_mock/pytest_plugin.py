@@ -4,33 +4,43 @@ Fixtures `export_mock` (the handle) and `export_mock_client` (an in-process werk
 the marker `@pytest.mark.export_mock(scenario=..., seed=..., strict=...)`, and settings from
 the command line, the ini file or `PLEO_EXPORT_MOCK_*`, in that order. Only fixtures and hooks:
 the session, the handle and the client live in `pleo_export_mock.testing`, free of pytest.
+
+pytest loads this module in every project the package is installed in, used or not. So at
+module level it imports only pytest and the settings (standard library); the sandbox comes in
+with the first fixture that needs it, or at configure time when a scenario setting is given.
 """
 
 from __future__ import annotations
 
 from collections.abc import Generator, Iterator
-from dataclasses import dataclass
-from typing import cast
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, cast
 
 import pytest
 
-from .testing.client import ExportMockClient
-from .testing.handle import ConformanceError, ExportMock
-from .testing.serving_errors import ErrorCatcher, raise_first
-from .testing.session import ExportMockServer, ScenarioRef
-from .testing.settings import (
+from .errors import ToolError
+from .testing.options import (
     ENV_PREFIX,
     SETTING_HELP,
     SETTINGS,
-    ExportMockSettings,
     SettingError,
     environment_setting,
+    parse_settings,
 )
 
-MARKER = "export_mock"
+if TYPE_CHECKING:
+    from .testing.client import ExportMockClient
+    from .testing.handle import ConformanceError, ExportMock
+    from .testing.scenario_refs import ScenarioRef
+    from .testing.serving_errors import ErrorCatcher
+    from .testing.session import ExportMockServer
+    from .testing.settings import ExportMockSettings
 
-_settings = pytest.StashKey[ExportMockSettings]()
-_servers = pytest.StashKey[list[ExportMockServer]]()
+MARKER = FIXTURE = "export_mock"
+MARKER_SIGNATURE = "@pytest.mark.export_mock(scenario=..., seed=..., strict=...)"
+
+_settings = pytest.StashKey[dict[str, object]]()  # parsed values: the dataclass comes later
+_servers = pytest.StashKey[list["ExportMockServer"]]()
 _reports = pytest.StashKey[dict[str, pytest.TestReport]]()
 
 
@@ -51,41 +61,91 @@ def pytest_configure(config: pytest.Config) -> None:
         "export_mock(scenario='pending', seed=None, strict=False): the sandbox scenario, seed "
         "and strictness for this test's export_mock fixture",
     )
-    found = {name: text for name in SETTINGS if (text := _setting_text(config, name))}
-    try:  # a bad value stops the run here, before any test
-        config.stash[_settings] = ExportMockSettings.parse(found)
+    # A bad value stops the run here, once, before any test: not as an error in every test.
+    try:
+        config.stash[_settings] = _read_settings(config)
     except SettingError as problem:
         raise pytest.UsageError(str(problem)) from None
     config.stash[_servers] = []
 
 
-def _setting_text(config: pytest.Config, name: str) -> tuple[str, str] | None:
+class _Found(NamedTuple):
+    text: str
+    origin: str  # what the user would fix: a flag, an ini option, a variable
+    folder: Path  # where a relative scenario path written there is read from
+
+
+def _read_settings(config: pytest.Config) -> dict[str, object]:
+    found = {name: setting for name in SETTINGS if (setting := _setting(config, name))}
+    scenario = found.get("scenario")
+    if scenario is not None:
+        found["scenario"] = scenario._replace(text=_checked_scenario(scenario))
+    return parse_settings({name: (s.text, s.origin) for name, s in found.items()})
+
+
+def _setting(config: pytest.Config, name: str) -> _Found | None:
     """A setting's text and where it came from: command line, then ini file, then env."""
+    here = config.invocation_params.dir
     option = config.getoption(f"export_mock_{name}")
     if option is not None:
-        return str(option), f"--export-mock-{name}"
+        return _Found(str(option), f"--export-mock-{name}", here)
     ini = config.getini(f"export_mock_{name}")
     if ini not in (None, "", False):
-        return str(ini), f"ini option export_mock_{name}"
-    return environment_setting(name)
+        inipath = config.inipath or config.rootpath
+        origin = f"ini option export_mock_{name} ({inipath.name})"
+        return _Found(str(ini), origin, inipath.parent if config.inipath else inipath)
+    from_env = environment_setting(name)
+    return _Found(*from_env, here) if from_env else None
+
+
+def _checked_scenario(setting: _Found) -> str:
+    """The scenario setting, a relative path made absolute, once loaded to prove it loads."""
+    from .testing.scenario_refs import anchored, load_ref
+
+    ref = anchored(setting.text.strip(), setting.folder)
+    try:
+        load_ref(ref)
+    except ToolError as problem:
+        raise SettingError(f"{setting.origin}: {problem}") from None
+    return str(ref)
 
 
 @pytest.fixture(scope="session")
 def export_mock_settings(pytestconfig: pytest.Config) -> ExportMockSettings:
     """The session's defaults; override this fixture in a conftest to set them in code."""
-    return pytestconfig.stash[_settings]
+    from .testing.settings import ExportMockSettings
+
+    values: dict[str, Any] = pytestconfig.stash[_settings]
+    return ExportMockSettings(**values)
 
 
 @pytest.fixture(scope="session")
 def export_mock_server(
     pytestconfig: pytest.Config, export_mock_settings: ExportMockSettings
 ) -> Iterator[ExportMockServer]:
-    """The sandbox server on a free port, started once per session."""
-    server = ExportMockServer(export_mock_settings)
+    """The sandbox server on a free port, started once per session.
+
+    If it cannot start, the session stops with that one reason: every test after would only
+    fail the same way.
+    """
+    from .testing.session import ExportMockServer
+
+    try:
+        server = ExportMockServer(export_mock_settings)
+    except ToolError as problem:  # a scenario set in code (an overridden settings fixture)
+        _stop_session(str(problem))
+    except (OSError, ValueError) as problem:  # the socket, or waitress refusing the address
+        _stop_session(f"cannot listen on host {export_mock_settings.host!r}: {problem}")
     pytestconfig.stash[_servers].append(server)
     yield server
     server.stop()
     pytestconfig.stash[_servers].remove(server)
+
+
+def _stop_session(reason: str) -> NoReturn:
+    __tracebackhide__ = True
+    reason = f"pleo-export-mock: the session's sandbox cannot start: {reason}"
+    pytest.exit(reason, returncode=pytest.ExitCode.USAGE_ERROR)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -95,8 +155,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     session.config.stash[_servers] = []
 
 
-@dataclass(frozen=True, slots=True)
-class _MarkerOptions:
+class _MarkerOptions(NamedTuple):  # not a dataclass: building one costs the import a millisecond
     scenario: ScenarioRef | None = None
     seed: int | None = None
     strict: bool | None = None
@@ -107,10 +166,34 @@ def _marker_options(node: pytest.Item) -> _MarkerOptions:
     if marker is None:
         return _MarkerOptions()
     try:
-        return _MarkerOptions(*marker.args, **marker.kwargs)
+        options = _MarkerOptions(*marker.args, **marker.kwargs)
     except TypeError as problem:
-        where = "@pytest.mark.export_mock(scenario=..., seed=..., strict=...)"
-        pytest.fail(f"{where}: {problem}", pytrace=False)
+        pytest.fail(f"{MARKER_SIGNATURE}: {problem}", pytrace=False)
+    seed, strict = options.seed, options.strict
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+        pytest.fail(f"{MARKER_SIGNATURE}: seed is an integer, not {seed!r}", pytrace=False)
+    if strict is not None and not isinstance(strict, bool):
+        pytest.fail(f"{MARKER_SIGNATURE}: strict is True or False, not {strict!r}", pytrace=False)
+    return options
+
+
+def _load_marked(
+    server: ExportMockServer, node: pytest.Item, options: _MarkerOptions, default: str
+) -> None:
+    """The marker's scenario, a relative path read beside the test file; or the default."""
+    from .testing.scenario_refs import anchored
+
+    if options.scenario is None:
+        server.load(default, options.seed)
+        return
+    ref = anchored(options.scenario, node.path.parent)
+    try:
+        server.load(ref, options.seed)
+    except ToolError as problem:
+        hint = ""
+        if isinstance(ref, Path) and not ref.exists():
+            hint = " (a relative path in the marker is read from the test file's folder)"
+        pytest.fail(f"{MARKER_SIGNATURE}: {problem}{hint}", pytrace=False)
 
 
 @pytest.fixture
@@ -124,13 +207,19 @@ def export_mock(
     At teardown, an error raised while serving this test's requests is raised again here;
     with `strict`, the connector's requests are judged too. Neither when the test failed.
     """
-    options = _marker_options(cast(pytest.Item, request.node))
-    export_mock_server.load(options.scenario or export_mock_settings.scenario, options.seed)
-    handle = ExportMock(export_mock_server)
+    __tracebackhide__ = True  # a teardown failure is about the test, not about this frame
+    from .testing.handle import ExportMock
+
+    node = cast(pytest.Item, request.node)
+    options = _marker_options(node)
+    _load_marked(export_mock_server, node, options, export_mock_settings.scenario)
+    handle = ExportMock(export_mock_server, scenario_folder=node.path.parent)
     yield handle
     errors = export_mock_server.take_errors()
-    if _failed(request.node):  # its own failure says more than what followed from it
+    if _failed(node):  # its own failure says more than what followed from it
         return
+    from .testing.serving_errors import raise_first
+
     raise_first(errors)
     strict = options.strict if options.strict is not None else export_mock_settings.strict
     if strict:
@@ -147,7 +236,8 @@ def pytest_runtest_makereport(
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """Keep each phase's report on the item, so the fixture's teardown knows if it failed."""
     report = yield
-    item.stash.setdefault(_reports, {})[report.when] = report
+    if FIXTURE in getattr(item, "fixturenames", ()):  # only tests that use the sandbox
+        item.stash.setdefault(_reports, {})[report.when] = report
     return report
 
 
@@ -156,10 +246,13 @@ def export_mock_client(
     export_mock: ExportMock, export_mock_server: ExportMockServer
 ) -> ExportMockClient:
     """An in-process client over the same app and state as `export_mock`, already logged in."""
+    from .testing.client import ExportMockClient
+
     return ExportMockClient(export_mock_server.wsgi, lambda: export_mock.authorization)
 
 
-# Re-exported: these were defined here before `pleo_export_mock.testing`, and tests import them.
+# Re-exported, on first use: these were defined here before `pleo_export_mock.testing`, and
+# tests import them from here.
 __all__ = [
     "ConformanceError",
     "ErrorCatcher",
@@ -168,3 +261,11 @@ __all__ = [
     "ExportMockServer",
     "ExportMockSettings",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in __all__:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from . import testing
+
+    return getattr(testing, name)

@@ -12,6 +12,13 @@ from pathlib import Path
 
 import pytest
 
+# The plugin imports these on first use. An in-process inner session drops every module it
+# imported when it ends, so a module first imported there would come back as a second copy
+# (another ConformanceError class) in the next one; imported here, all sessions share one.
+import pleo_export_mock.testing.client
+import pleo_export_mock.testing.handle
+import pleo_export_mock.testing.session  # noqa: F401
+
 LITTLE_CONNECTOR = Path(__file__).with_name("little_connector.py")
 
 

@@ -58,17 +58,20 @@ def test_each_test_gets_a_fresh_state_from_one_server(pytester: pytest.Pytester)
 def test_the_handle_says_what_a_connector_is_given(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """
+        import os
+
         import pytest
 
         def test_handle(export_mock):
             company = export_mock.company_id
             assert export_mock.company("acme") == company
-            assert export_mock.env == {
+            assert export_mock.connector_env == {
                 "PLEO_API_URL": export_mock.url,
                 "PLEO_API_KEY": export_mock.api_key,
                 "PLEO_ACCESS_TOKEN": export_mock.access_token,
                 "PLEO_COMPANY_ID": company,
             }
+            assert export_mock.env == {**os.environ, **export_mock.connector_env}
             kinds = {c.kind.value: c.secret for c in export_mock.credentials}
             assert (kinds["api_key"], kinds["bearer"]) == (
                 export_mock.api_key, export_mock.access_token

@@ -88,3 +88,10 @@ def test_conformance_error_from_the_package_root(pytester: pytest.Pytester) -> N
         """
     )
     pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_the_settings_default_scenario_is_the_sandboxs() -> None:
+    # Spelt out in testing/settings.py so that the plugin need not import the sandbox.
+    from pleo_export_mock.sandbox import DEFAULT_SCENARIO
+
+    assert ExportMockSettings().scenario == DEFAULT_SCENARIO

@@ -26,6 +26,11 @@ class ExportMockClient(Client):
         # A one-tuple once set, so that a pinned None (send no header) differs from unset.
         self._pinned: tuple[str | None] | None = None
 
+    def __repr__(self) -> str:
+        # werkzeug's own repr shows the app, here a bound method whose repr shows this client:
+        # it would recurse, and pytest prints fixture values in every failing test's report.
+        return f"<ExportMockClient on {self._app!r}>"
+
     @property
     def authorization(self) -> str | None:
         """The Authorization header sent when a request has none of its own."""

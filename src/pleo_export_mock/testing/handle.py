@@ -1,16 +1,23 @@
-"""What a test gets: the running sandbox's address and credentials, and Pleo's side of it."""
+"""What a test gets: the running sandbox's address and credentials, and Pleo's side of it.
+
+Methods that raise for the test's own sake set `__tracebackhide__` (pytest's convention, a
+plain local anywhere else), so a failure points at the test's line, not at these frames.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..domain.credentials import Credential, CredentialKind
-from ..http.connector_env import connector_env
+from ..errors import ToolError
+from ..http.connector_env import connector_env, connector_process_env
 from ..http.state_view import authorization_header, state
 from ..verify import Verdict, evaluate
 from ..verify.report import format_text
-from .session import ExportMockServer, ScenarioRef
+from .scenario_refs import ScenarioRef, anchored
+from .session import ExportMockServer
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -33,9 +40,14 @@ class ExportMock:
     Credentials and ids follow the loaded scenario, so read them after `load_scenario`.
     """
 
-    def __init__(self, server: ExportMockServer) -> None:
-        """A view of `server`'s sandbox; it follows whatever scenario is loaded next."""
+    def __init__(self, server: ExportMockServer, scenario_folder: Path | None = None) -> None:
+        """A view of `server`'s sandbox; it follows whatever scenario is loaded next.
+
+        `load_scenario` reads a relative file path from `scenario_folder` (the pytest plugin
+        gives the test file's folder, as for the marker), or from the working directory.
+        """
         self._server = server
+        self._scenario_folder = scenario_folder
         self.url = server.url
         self.sandbox = server.sandbox
 
@@ -82,6 +94,7 @@ class ExportMock:
 
     def company(self, key: str) -> str:
         """A company's id from its key in the scenario file."""
+        __tracebackhide__ = True
         company_ids = self.sandbox.state.company_ids
         if key not in company_ids:
             known = ", ".join(company_ids)
@@ -90,7 +103,17 @@ class ExportMock:
 
     @property
     def env(self) -> dict[str, str]:
-        """What a connector under test is given: PLEO_API_URL, _API_KEY, _ACCESS_TOKEN, ..."""
+        """The environment to start a connector with: this process's own, read now, plus
+        PLEO_API_URL, PLEO_COMPANY_ID, PLEO_API_KEY and PLEO_ACCESS_TOKEN for the sandbox.
+
+        So `subprocess.run([...], env=export_mock.env)` keeps PATH, HOME and the rest. A
+        PLEO_* variable of this process that the scenario has no value for is left out.
+        """
+        return connector_process_env(self.connector_env)
+
+    @property
+    def connector_env(self) -> dict[str, str]:
+        """Only the PLEO_* variables of `env`: what the sandbox tells a connector."""
         return connector_env(self.url, self.company_id, self.sandbox.state.credentials)
 
     def _first(self, kind: CredentialKind) -> Credential | None:
@@ -119,8 +142,18 @@ class ExportMock:
         return state(self.sandbox)
 
     def load_scenario(self, scenario: ScenarioRef, seed: int | None = None) -> None:
-        """Another scenario, fresh (parsed YAML is cached for the session)."""
-        self._server.load(scenario, seed)
+        """Another scenario, fresh (parsed YAML is cached for the session).
+
+        A ScenarioError names the file, the place and the reason; it is raised from here, as
+        the loader's own frames would only stand between the test's line and that message.
+        """
+        __tracebackhide__ = True
+        if self._scenario_folder is not None:
+            scenario = anchored(scenario, self._scenario_folder)
+        try:
+            self._server.load(scenario, seed)
+        except ToolError as problem:
+            raise problem.with_traceback(None) from None
 
     def reset(self) -> None:
         """Back to the loaded scenario's first moment, with a fresh journal."""
@@ -138,6 +171,7 @@ class ExportMock:
 
     def assert_conformant(self, companies: Iterable[str] | None = None) -> Verdict:
         """Raise ConformanceError, with the readable report, if any rule found an error."""
+        __tracebackhide__ = True
         verdict = self.verdict(companies)
         if not verdict.ok:
             report = format_text(verdict, self.journal.snapshot())

@@ -59,6 +59,7 @@ def _answer_500(
 
 def raise_first(errors: list[Exception]) -> None:
     """Raise the first of a test's serving errors, noting how many more there were."""
+    __tracebackhide__ = True  # pytest shows where it was raised while serving, not this frame
     if not errors:
         return
     first = errors[0]

@@ -7,13 +7,13 @@ from pathlib import Path
 
 from ..http import HttpSettings, create_app
 from ..sandbox import Sandbox, SandboxConfig
-from ..scenarios.loader import resolve
 from ..scenarios.model import Scenario
 from ..server import SandboxServer
+from .scenario_refs import ScenarioRef, load_ref
 from .serving_errors import ErrorCatcher
 from .settings import ExportMockSettings
 
-ScenarioRef = str | Path | Scenario
+__all__ = ["ExportMockServer", "ScenarioCache", "ScenarioRef"]
 
 
 class ScenarioCache:
@@ -28,7 +28,7 @@ class ScenarioCache:
             return ref
         key = (str(ref), _mtime(ref))
         if key not in self._parsed:
-            self._parsed[key] = resolve(ref)
+            self._parsed[key] = load_ref(ref)
         return self._parsed[key]
 
 

@@ -1,36 +1,40 @@
-"""The session's settings, parsed from text (a flag, an ini line, an environment variable).
+"""The session's settings: ExportMockSettings, the defaults a test's marker overrides.
 
-Where the text came from is the caller's business; a bad value raises SettingError naming
-that origin, so the user knows which of the three places to fix.
+Their text form (names, help, parsing, the environment) lives in `options.py`, which the
+pytest plugin reads without importing this module.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..errors import UsageError
-from ..sandbox import DEFAULT_SCENARIO, ClockMode
+from .options import (
+    ENV_PREFIX,
+    SETTING_HELP,
+    SETTINGS,
+    SettingError,
+    environment_setting,
+    parse_setting,
+    parse_settings,
+)
 
-ENV_PREFIX = "PLEO_EXPORT_MOCK_"
-# Each setting and what it does; the pytest plugin shows these in --help.
-SETTING_HELP = {
-    "scenario": "scenario name or YAML file for tests without a marker (default: pending)",
-    "seed": "seed for every scenario (default: each scenario's own)",
-    "clock": "sandbox clock: frozen (default) or running",
-    "strict": "judge the connector's requests after every export_mock test (true/false)",
-    "host": "address the sandbox server listens on (default: 127.0.0.1)",
-}
-SETTINGS = tuple(SETTING_HELP)
+if TYPE_CHECKING:
+    from ..sandbox import ClockMode
 
-_TRUE = ("true", "1", "yes", "on")
-_FALSE = ("false", "0", "no", "off")
-
-
-class SettingError(UsageError):
-    """A setting's text cannot be read; the message starts with where it came from."""
+__all__ = [
+    "DEFAULT_SCENARIO",
+    "ENV_PREFIX",
+    "SETTINGS",
+    "SETTING_HELP",
+    "ExportMockSettings",
+    "SettingError",
+    "environment_setting",
+    "parse_setting",
+]
+# The sandbox's own default (`sandbox.DEFAULT_SCENARIO`), spelt out so as not to import it.
+DEFAULT_SCENARIO = "pending"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,35 +50,7 @@ class ExportMockSettings:
     @classmethod
     def parse(cls, found: Mapping[str, tuple[str, str]]) -> ExportMockSettings:
         """Settings from {name: (text, origin)}; a name left out keeps its default."""
-        values: dict[str, Any] = {}
-        for name in SETTINGS:
-            if name in found:
-                text, origin = found[name]
-                values[name] = parse_setting(name, text, origin)
+        values: dict[str, Any] = parse_settings(found)
         return cls(**values)
 
 
-def parse_setting(name: str, text: str, origin: str) -> object:
-    """One setting's value from its text; SettingError names `origin` if it is wrong."""
-    text = text.strip()
-    if name == "seed":
-        try:
-            return int(text)
-        except ValueError:
-            raise SettingError(f"{origin}: the seed is an integer, not {text!r}") from None
-    if name == "clock":
-        if text not in ("frozen", "running"):
-            raise SettingError(f"{origin}: the clock is 'frozen' or 'running', not {text!r}")
-        return text
-    if name == "strict":
-        if text.lower() not in _TRUE + _FALSE:
-            raise SettingError(f"{origin}: strict is true or false, not {text!r}")
-        return text.lower() in _TRUE
-    return text
-
-
-def environment_setting(name: str) -> tuple[str, str] | None:
-    """A setting's text from PLEO_EXPORT_MOCK_<NAME>, with that variable as its origin."""
-    variable = ENV_PREFIX + name.upper()
-    text = os.environ.get(variable)
-    return (text, variable) if text else None

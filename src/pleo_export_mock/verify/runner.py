@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import time
 from collections.abc import Sequence
@@ -11,7 +10,7 @@ from dataclasses import dataclass
 from ..domain.credentials import Credential, CredentialKind
 from ..errors import UsageError
 from ..http import HttpSettings, create_app
-from ..http.connector_env import connector_env
+from ..http.connector_env import connector_env, connector_process_env
 from ..sandbox import Sandbox, SandboxConfig
 from ..server import SandboxServer
 from .evaluate import evaluate
@@ -35,7 +34,7 @@ def verify(options: VerifyOptions) -> Outcome:
     company_id = (api_key or token).company_ids[0]  # type: ignore[union-attr]
     with SandboxServer(app) as server:
         given = connector_env(server.url, company_id, filter(None, (api_key, token)))
-        run = run_connector(options.command, {**os.environ, **given}, options.timeout)
+        run = run_connector(options.command, connector_process_env(given), options.timeout)
     companies = {company_id}
     strict = ("uses-current-api",) if options.no_deprecated else ()
     verdict = evaluate(sandbox, companies, run=run, as_errors=strict)
