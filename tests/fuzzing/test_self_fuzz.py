@@ -26,7 +26,7 @@ from pleo_export_mock.spec import load_spec
 from pleo_export_mock.spec.loader import default_spec_path
 
 SEED = 1
-# About 5,500 cases in under 30 s on a quiet 2-core machine (the budget is 90 s).
+# About 6,500 cases (10-step stateful scenarios); the budget is 90 s on a quiet 2-core machine.
 MAX_EXAMPLES = 300
 PHASES = ("examples", "coverage", "fuzzing", "stateful")
 
