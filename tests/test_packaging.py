@@ -42,6 +42,7 @@ def test_wheel_contains_spec_fixtures_and_schema(wheel: Path) -> None:
     assert "pleo_export_mock/_data/openapi/export-api.yaml" in names
     assert "pleo_export_mock/_data/openapi/control-plane.yaml" in names
     assert "pleo_export_mock/_data/fixtures/pending.yaml" in names
+    assert "pleo_export_mock/_data/schemathesis.toml" in names  # fuzz --url reads it
     assert "pleo_export_mock/scenarios/schema.json" in names
     assert "pleo_export_mock/py.typed" in names
 

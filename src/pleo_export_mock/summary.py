@@ -1,4 +1,5 @@
-"""What `serve` prints at start: where the sandbox is, who may call it, which companies exist."""
+"""What `serve` prints at start: where the sandbox is, who may call it, which companies exist,
+and the Schemathesis command that holds it to its spec."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from .domain.credentials import CredentialKind
 from .http.connector_env import SECRET_VARIABLES
-from .http.state_view import summary
+from .http.state_view import authorization_header, summary
 
 if TYPE_CHECKING:
     from .sandbox import Sandbox
@@ -29,5 +30,21 @@ def describe_sandbox(sandbox: Sandbox, url: str) -> str:
             f"companies {','.join(credential['companyIds'])}  "
             f"scopes {' '.join(credential['scopes'])}"
         )
+    lines.append(f"  fuzz       {schemathesis_command(sandbox, url)}")
+    lines.append("             (from the repository root, which holds schemathesis.toml)")
     lines.append("Press Ctrl+C to stop.")
     return "\n".join(lines)
+
+
+def schemathesis_command(sandbox: Sandbox, url: str) -> str:
+    """`st run` against this sandbox, with its URL and credential (a token if it has one).
+
+    The repository's schemathesis.toml adds every check, every phase and the refusals Pleo
+    documents; the URL and credential given here take precedence over the file's defaults.
+    """
+    command = f"st run {url}/openapi.json --url {url}"
+    # A token reads better in a command than base64; any credential will do.
+    credentials = sorted(sandbox.state.credentials, key=lambda c: c.kind != CredentialKind.BEARER)
+    if not credentials:
+        return command
+    return f"{command} -H 'Authorization: {authorization_header(credentials[0])}'"

@@ -422,6 +422,6 @@ def test_links_load_in_schemathesis() -> None:
                 (op.definition.raw["operationId"], status, name)
                 for name, _ in response.iter_links()
             )
-    assert len(links) == 14
+    assert len(links) == 16
     # Building the state machine validates every link (target operation, parameters, expressions).
     schema.as_state_machine()

@@ -1,44 +1,35 @@
-"""The one Schemathesis configuration every fuzz run uses: the sandbox's own and `fuzz --url`.
+"""The one Schemathesis configuration every fuzz run uses: the repository's schemathesis.toml.
 
-Every check, every phase, a fixed seed, no state carried over from earlier runs (no example
-database, no cache), and the few per-operation expectations written down in docs/decisions.md
-("Fuzzing").
+`st run` reads the file from the repository root; the sandbox's in-process self-fuzz and
+`fuzz --url` read the same file (the wheel ships a copy) and replace only what is theirs: the
+credentials, the base URL, the seed and the number of examples. So the per-operation
+expectations written down in docs/decisions.md ("Fuzzing") cannot differ between the three.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import copy
+import tomllib
+from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any
+
+from ..errors import ToolError
+from ..resources import data_path
 
 if TYPE_CHECKING:
     from schemathesis.config import SchemathesisConfig
 
+CONFIG_FILE = "schemathesis.toml"
 DEFAULT_SEED = 1
 DEFAULT_MAX_EXAMPLES = 20
-# Generous: an in-process answer takes milliseconds; this only catches a server that hangs.
-MAX_RESPONSE_TIME_S = 5.0
-# A remote server that stops answering fails the run instead of hanging it.
-REQUEST_TIMEOUT_S = 30.0
+# What Schemathesis' positive-data check accepts unless told otherwise; each operation of the
+# file lists these first, then the statuses Pleo's text adds for it.
+SCHEMATHESIS_ACCEPTED = ("2xx", "3xx", "401", "403", "404", "409", "429", "5xx")
 
-# Schema-valid requests the Export API still refuses, per operation. Each is a constraint the
-# spec cannot state (exclusive query parameters, opaque cursors, Pleo's own limits) or a
-# documented answer that depends on the state of the job (docs/decisions.md, "Fuzzing").
-REFUSALS_OF_VALID_REQUESTS: dict[str, tuple[str, ...]] = {
-    # Pagination: before/after/offset exclusive, cursors not issued by the server, limit above
-    # the maximum, unknown sorting keys -> 400 INVALID_PAGINATION.
-    "getExportJobsListV3": ("400",),
-    "getExportJobItemsV3": ("400",),
-    "searchExportJobItemsV3": ("400",),
-    # Pagination as above, MISSING_CONTRA_ACCOUNTS (400); a finished job (422).
-    "getExportItemsV3": ("400", "422"),
-    # Entries unknown to the company or not exportable, MISSING_CONTRA_ACCOUNTS (400).
-    "createExportJobV3": ("400",),
-    # More than 100 updates (413, Pleo's EXPORT_JOB_ITEMS_UPDATE_LIMIT); a pending or finished
-    # job (422).
-    "updateExportJobItemsV3": ("413", "422"),
-    # A transition the job cannot make from its current state (422).
-    "createExportJobEventV3": ("422",),
-}
+
+class FuzzConfigError(ToolError):
+    """The shipped schemathesis.toml cannot be read."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +38,32 @@ class FuzzOptions:
     max_examples: int = DEFAULT_MAX_EXAMPLES
     seed: int = DEFAULT_SEED
     base_url: str | None = None  # None: the app's own (in-process runs)
-    refusals: dict[str, tuple[str, ...]] = field(
-        default_factory=lambda: dict(REFUSALS_OF_VALID_REQUESTS)
-    )
+
+
+@cache
+def shipped_config() -> dict[str, Any]:
+    """schemathesis.toml as a dict: the packaged copy when installed, else the checkout's."""
+    path = data_path(CONFIG_FILE)
+    try:
+        with path.open("rb") as file:
+            return tomllib.load(file)
+    except OSError as problem:
+        raise FuzzConfigError(f"cannot read {path}: {problem.strerror}") from None
+    except tomllib.TOMLDecodeError as problem:
+        raise FuzzConfigError(f"{path}: not valid TOML: {problem}") from None
+
+
+def refusals_of_valid_requests(config: dict[str, Any] | None = None) -> dict[str, tuple[str, ...]]:
+    """Per operationId, the statuses a schema-valid request may get beyond Schemathesis' own."""
+    data = shipped_config() if config is None else config
+    refusals: dict[str, tuple[str, ...]] = {}
+    for operation in data.get("operations", []):
+        check = operation.get("checks", {}).get("positive_data_acceptance", {})
+        expected = [str(status) for status in check.get("expected-statuses", ())]
+        refusals[operation["include-operation-id"]] = tuple(
+            s for s in expected if s not in SCHEMATHESIS_ACCEPTED
+        )
+    return refusals
 
 
 def build_config(options: FuzzOptions) -> SchemathesisConfig:
@@ -59,45 +73,12 @@ def build_config(options: FuzzOptions) -> SchemathesisConfig:
 
 
 def config_dict(options: FuzzOptions) -> dict[str, Any]:
-    """What a schemathesis.toml would hold, as a dict (and so readable in one place)."""
-    data: dict[str, Any] = {
-        "seed": options.seed,
-        # Reproducible runs: nothing replayed from an earlier run's cache or example database.
-        "cache": {"enabled": False},
-        "headers": dict(options.headers),
-        "continue-on-failure": True,  # report every failure, not the first per operation
-        "request-timeout": REQUEST_TIMEOUT_S,
-        "generation": {
-            "mode": "all",
-            "max-examples": options.max_examples,
-            "database": "none",
-        },
-        "checks": {"enabled": True, "max_response_time": MAX_RESPONSE_TIME_S},
-        "phases": {
-            # The spec has no request examples; filled in, the phase still runs every operation
-            # (with values seen in earlier responses) instead of being skipped.
-            "examples": {"enabled": True, "fill-missing": True},
-            # `?limit=1&limit=2` must be refused too (a scalar parameter sent twice).
-            "coverage": {"enabled": True, "generate-duplicate-query-parameters": True},
-            "fuzzing": {"enabled": True},
-            "stateful": {"enabled": True},
-        },
-        "operations": [
-            _expect_refusals(operation_id, statuses)
-            for operation_id, statuses in sorted(options.refusals.items())
-        ],
-    }
+    """The shipped file with this run's credentials, base URL, seed and example count."""
+    data = copy.deepcopy(shipped_config())
+    data["seed"] = options.seed
+    data["headers"] = dict(options.headers)
+    data.setdefault("generation", {})["max-examples"] = options.max_examples
+    data.pop("base-url", None)
     if options.base_url is not None:
         data["base-url"] = options.base_url
     return data
-
-
-def _expect_refusals(operation_id: str, statuses: tuple[str, ...]) -> dict[str, Any]:
-    """Schemathesis' own accepted statuses for a schema-valid request, plus these."""
-    from schemathesis.config import PositiveDataAcceptanceConfig
-
-    expected = [*PositiveDataAcceptanceConfig().expected_statuses, *statuses]
-    return {
-        "include-operation-id": operation_id,
-        "checks": {"positive_data_acceptance": {"expected-statuses": expected}},
-    }
