@@ -7,6 +7,7 @@ The dicts here are payload fragments; the generator copies them into each payloa
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import uuid
 from dataclasses import dataclass, field
@@ -131,7 +132,8 @@ def build_book(rng: random.Random, country: str, currency: str) -> Book:
         ],
         merchants=[_merchant(rng, merchant, country) for merchant in merchants],
         suppliers=[_supplier(rng, supplier, country) for supplier in suppliers],
-        pleo=_merchant(rng, catalog.PLEO, country),
+        # Pleo bills its fees and pays cashback in the company's own currency.
+        pleo=_merchant(rng, dataclasses.replace(catalog.PLEO, currency=currency), country),
         atm=_merchant(rng, catalog.ATM, country),
     )
 

@@ -68,7 +68,7 @@ class PayloadGenerator:
         payload["accountingEntryLines"] = lines
         payload["additionalInformation"] = self._additional(rng, profile, party, role, moment)
         payload["bookkeeping"] = {"method": method} if method else None
-        payload["contraAccount"] = self._contra(profile, method)
+        payload["contraAccount"] = self._contra(profile)
         payload["files"] = self._files(rng, profile, spec.receipts)
         payload["note"] = note if note is not None else self._note(rng, role)
         payload["servicePeriod"] = _service_period(moment) if profile.invoice else None
@@ -234,11 +234,10 @@ class PayloadGenerator:
             else None,
         }
 
-    def _contra(self, profile: Profile, method: str | None) -> Fragment:
+    def _contra(self, profile: Profile) -> Fragment:
+        # An invoice always raises a payable, whatever the bookkeeping method: its payment
+        # (invoice_payment) clears that payable, so crediting the wallet here would pay twice.
         role = profile.contra
-        # Without accounts payable an invoice is paid straight from the wallet.
-        if role == "payables" and method != "accounts_payable":
-            role = "wallet"
         return dict(self.book.wallet_account if role == "wallet" else self.book.accounts[role])
 
     def _files(self, rng: random.Random, profile: Profile, count: int | None) -> list[Fragment]:
