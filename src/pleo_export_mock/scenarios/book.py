@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from . import catalog
-from .catalog import Merchant, Supplier
+from . import catalog, counterparties
+from .counterparties import Merchant, Supplier
 
 Fragment = dict[str, Any]
 
@@ -115,8 +115,8 @@ def build_book(rng: random.Random, country: str, currency: str) -> Book:
     vat = catalog.COUNTRIES[country].vat
     accounts = {role: _account(rng, name, code) for role, (name, code) in catalog.ACCOUNTS.items()}
     wallet = _account(rng, f"Pleo {currency} Account", catalog.WALLET_ACCOUNT_CODE)
-    merchants = [*catalog.LOCAL_MERCHANTS[country], *catalog.GLOBAL_MERCHANTS]
-    suppliers = [*catalog.LOCAL_SUPPLIERS[country], *catalog.GLOBAL_SUPPLIERS]
+    merchants = [*counterparties.LOCAL_MERCHANTS[country], *counterparties.GLOBAL_MERCHANTS]
+    suppliers = [*counterparties.LOCAL_SUPPLIERS[country], *counterparties.GLOBAL_SUPPLIERS]
     return Book(
         country=country,
         currency=currency,
@@ -133,8 +133,8 @@ def build_book(rng: random.Random, country: str, currency: str) -> Book:
         merchants=[_merchant(rng, merchant, country) for merchant in merchants],
         suppliers=[_supplier(rng, supplier, country) for supplier in suppliers],
         # Pleo bills its fees and pays cashback in the company's own currency.
-        pleo=_merchant(rng, dataclasses.replace(catalog.PLEO, currency=currency), country),
-        atm=_merchant(rng, catalog.ATM, country),
+        pleo=_merchant(rng, dataclasses.replace(counterparties.PLEO, currency=currency), country),
+        atm=_merchant(rng, counterparties.ATM, country),
     )
 
 
