@@ -16,35 +16,10 @@ from typing import Any
 
 from . import catalog, counterparties
 from .counterparties import Merchant, Supplier
+from .tax_ids import company_numbers
 
 Fragment = dict[str, Any]
 
-# VAT and company-registration numbers: '9' a digit, 'A' a capital letter.
-_VAT_NUMBER = {
-    "DK": "DK99999999",
-    "SE": "SE999999999901",
-    "NO": "NO999999999MVA",
-    "GB": "GB999999999",
-    "FR": "FR99999999999",
-    "DE": "DE999999999",
-    "IE": "IE9999999A",
-    "LU": "LU99999999",
-    "NL": "NL999999999B01",
-    "US": "99-9999999",
-    "AU": "99999999999",
-}
-_REGISTRATION_NUMBER = {
-    "DK": "99999999",
-    "SE": "559999-9999",
-    "NO": "999999999",
-    "GB": "99999999",
-    "FR": "999999999",
-    "DE": "HRB 999999",
-    "IE": "999999",
-    "LU": "B999999",
-    "US": "C9999999",
-    "AU": "999 999 999",
-}
 _FOREIGN_CURRENCY = {"IE": "EUR", "LU": "EUR", "NL": "EUR", "US": "USD", "AU": "USD"}
 # Foreign services are reverse-charged; foreign goods and hotels carry VAT we cannot reclaim.
 _REVERSE_CHARGED_ROLES = frozenset({"advertising", "software", "training", "consulting"})
@@ -56,6 +31,7 @@ def seeded_uuid(rng: random.Random) -> str:
 
 
 def fill(picture: str, rng: random.Random) -> str:
+    """A code after a picture: '9' a digit, 'A' a capital letter, anything else as written."""
     letters = "ABCDEFGHJKLMNPQRSTUVWXYZ"
     return "".join(
         str(rng.randrange(10)) if ch == "9" else rng.choice(letters) if ch == "A" else ch
@@ -186,6 +162,7 @@ def _tax_type(country: str, home: str, role: str) -> str | None:
 
 def _vendor(rng: random.Random, name: str, country: str, currency: str) -> Fragment:
     code = rng.randint(10_000, 99_999)
+    registration, vat_number = company_numbers(rng, country)
     return {
         "id": seeded_uuid(rng),
         "name": name,
@@ -193,8 +170,8 @@ def _vendor(rng: random.Random, name: str, country: str, currency: str) -> Fragm
         "country": country,
         "defaultCurrency": currency,
         "externalId": f"erp-vendor-{code}",
-        "registrationNumber": fill(_REGISTRATION_NUMBER.get(country, "99999999"), rng),
-        "taxRegistrationNumber": fill(_VAT_NUMBER.get(country, "99999999"), rng),
+        "registrationNumber": registration,
+        "taxRegistrationNumber": vat_number,
     }
 
 
