@@ -17,6 +17,7 @@ from .control import CONTROL_HANDLERS
 from .handlers import HANDLERS
 from .operations import OperationTable
 from .pipeline import Observer, Pipeline, json_response
+from .receipts import RECEIPT_HANDLERS
 from .request import read_request
 from .settings import HttpSettings
 
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from ..sandbox import Sandbox
 
 CONTROL_PREFIX = "/_mock"
+FILES_PREFIX = "/files/"  # receipt files behind signed links (openapi/receipts.yaml)
 
 
 def control_plane_spec() -> Spec:
@@ -65,6 +67,12 @@ class SandboxApp:
             dict(CONTROL_HANDLERS),
             self.settings,
         )
+        self.files = Pipeline(
+            "receipt files",
+            OperationTable.of(load_spec(default_spec_path().with_name("receipts.yaml"))),
+            dict(RECEIPT_HANDLERS),
+            self.settings,
+        )
         self.documents = {
             "/openapi.json": self.spec.document,
             f"{CONTROL_PREFIX}/openapi.json": control_spec.document,
@@ -86,4 +94,6 @@ class SandboxApp:
             return json_response(200, document)(environ, start_response)
         is_control = request.path == CONTROL_PREFIX or request.path.startswith(CONTROL_PREFIX + "/")
         pipeline = self.control if is_control else self.api
+        if request.path.startswith(FILES_PREFIX):
+            pipeline = self.files
         return pipeline(request, self.sandbox)(environ, start_response)

@@ -16,6 +16,7 @@ from typing import Any
 
 from . import catalog, counterparties
 from .counterparties import Merchant, Supplier
+from .receipts import Receipt
 from .tax_ids import company_numbers
 
 Fragment = dict[str, Any]
@@ -75,6 +76,8 @@ class Book:
     pleo: Counterparty
     atm: Counterparty
     book_ids: dict[int, int] = field(default_factory=dict)  # year -> last reconciliation number
+    receipt_key: bytes = b""  # signs the links to this company's receipts
+    receipts: dict[str, Receipt] = field(default_factory=dict)  # id -> receipt, as generated
 
     @property
     def admin_id(self) -> str:
@@ -93,7 +96,7 @@ def build_book(rng: random.Random, country: str, currency: str) -> Book:
     wallet = _account(rng, f"Pleo {currency} Account", catalog.WALLET_ACCOUNT_CODE)
     merchants = [*counterparties.LOCAL_MERCHANTS[country], *counterparties.GLOBAL_MERCHANTS]
     suppliers = [*counterparties.LOCAL_SUPPLIERS[country], *counterparties.GLOBAL_SUPPLIERS]
-    return Book(
+    book = Book(
         country=country,
         currency=currency,
         vat=vat,
@@ -112,6 +115,8 @@ def build_book(rng: random.Random, country: str, currency: str) -> Book:
         pleo=_merchant(rng, dataclasses.replace(counterparties.PLEO, currency=currency), country),
         atm=_merchant(rng, counterparties.ATM, country),
     )
+    book.receipt_key = rng.getrandbits(256).to_bytes(32, "big")  # drawn last: nothing shifts
+    return book
 
 
 def _account(rng: random.Random, name: str, code: str) -> Fragment:
