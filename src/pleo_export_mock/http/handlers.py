@@ -8,7 +8,7 @@ from ..domain.item_updates import ItemUpdate
 from ..domain.models import ItemOutcome, ItemStatus, JobEvent, JobStatus
 from ..domain.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageRequest
 from ..validation.checker import parse_date_time
-from . import serialize
+from . import receipts, serialize
 from .auth import company_scope
 from .call import Call, Handler, Reply
 from .errors import ApiError
@@ -87,7 +87,8 @@ def create_event(call: Call) -> Reply:
 def list_export_items(call: Call) -> Reply:
     request = page_request(call)
     page = call.store.export_items(call.caller.company_ids, call.params.get("job_id"), request)
-    data = [serialize.export_item_v3(row) for row in page.rows]
+    file_url = receipts.link_maker(call.state, call.request.host_url, call.sandbox.now())
+    data = [serialize.export_item_v3(row, file_url) for row in page.rows]
     return Reply(200, serialize.paginated(data, page, request, filters(call)))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -61,7 +62,10 @@ def job_item_v3(item: JobItem) -> dict[str, Any]:
     }
 
 
-def export_item_v3(row: ExportItemRow) -> dict[str, Any]:
+def export_item_v3(
+    row: ExportItemRow, file_url: Callable[[str, str], str] | None = None
+) -> dict[str, Any]:
+    """An export item; `file_url(company id, stored url)` gives each receipt its fetched link."""
     entry = row.entry
     links = {"exportItem": f"{LINK_BASE}/accounting/entries/{entry.id}"}
     body: dict[str, Any] = {
@@ -78,7 +82,16 @@ def export_item_v3(row: ExportItemRow) -> dict[str, Any]:
         # Vendor and bookkeeping data come only with vendor-based bookkeeping jobs.
         body["vendor"] = None
         body["bookkeeping"] = None
+    files = body.get("files")
+    if file_url is not None and isinstance(files, list):
+        body["files"] = [_linked(file, entry.company_id, file_url) for file in files]
     return body
+
+
+def _linked(file: Any, company_id: str, file_url: Callable[[str, str], str]) -> Any:
+    if not isinstance(file, dict) or not isinstance(file.get("url"), str):
+        return file  # hostile data stays as it was generated
+    return {**file, "url": file_url(company_id, file["url"])}
 
 
 def update_error_v3(error: ItemUpdateError) -> dict[str, Any]:
