@@ -157,6 +157,30 @@ class ForgetsLastItem(Connector):
         return {entry: status for entry, status in statuses.items() if entry != forgotten}
 
 
+@breaks("books-what-it-read")
+class InventsBookings(Connector):
+    """Never reads the export items: it books a made-up entry for each job item id."""
+
+    def validate(self, job_id: str) -> Json:
+        self.erp.ping()
+        return {}
+
+    def read_export_items(self, job_id: str, first_page: Json) -> dict[str, Json]:
+        items = self.read_job_items(job_id)
+        log.warning("BROKEN: booking %d entries without their data", len(items))
+        return {item["accountingEntryId"]: _made_up(item["accountingEntryId"]) for item in items}
+
+
+def _made_up(entry_id: str) -> Json:
+    """What a connector might invent for an entry: one line, an amount of nothing."""
+    amount = {"value": 0, "currency": "EUR"}
+    return {
+        "accountingEntryId": entry_id,
+        "accountingEntryLines": [{"account": {"code": "9999"}}],
+        "amount": {"inWalletCurrency": amount},
+    }
+
+
 @breaks("batch-limit", "large")
 class BigBatches(Connector):
     """Sends 150 items in its first PUT; after the 413 it uses batches of 100."""
@@ -297,6 +321,17 @@ class RetriesRefusals(Connector):
                 log.warning("BROKEN: attempt %d refused: %s", attempt + 1, error)
                 time.sleep(0.05)
         return super().run()
+
+
+@breaks("no-hot-polling")
+class HotLoop(Connector):
+    """Once the queue is empty it keeps asking, with no pause, before it gives up and exits."""
+
+    def run(self) -> int:
+        code = super().run()
+        for _ in range(200):
+            self.list_open_jobs()
+        return code
 
 
 @breaks("polls-gently")
