@@ -12,6 +12,7 @@ from pleo_export_mock import Sandbox, authorization_header, create_app
 from pleo_export_mock.journal import JournalEntry
 from pleo_export_mock.verify import RULES, Severity, evaluate
 from pleo_export_mock.verify.context import Context
+from pleo_export_mock.verify.expectations import expectation_reason
 
 NOW = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
@@ -314,3 +315,27 @@ def test_a_failed_item_needs_no_data() -> None:
     connector.put(job["id"], [failure(e) for e in entries], read=False)
     connector.event(job["id"], "completed_with_errors")
     assert "books-what-it-read" not in connector.findings()
+
+
+def test_a_missed_expectation_says_why_the_scenario_expects_it() -> None:
+    connector = Connector("partial_errors")
+    job = connector.pending_jobs()[0]
+    connector.process(job)  # books every entry, the two without a vendor too: `completed`
+    message = connector.findings()["scenario-expectations"][0]
+    vendorless = connector.sandbox.state.entry_ids["no_vendor"]
+    assert "expects completed_with_errors, because entry 'no_vendor': 2 entries" in message
+    assert "vendor: null" in message and all(entry in message for entry in vendorless)
+
+
+@pytest.mark.parametrize(
+    "scenario, reason",
+    [
+        ("outage", "the scenario injects status 503 on getExportItemsV3"),
+        ("failed", "company 'nordics' has no contra accounts configured"),
+        ("pending", "The default: a pending job"),  # nothing odd: the scenario's description
+    ],
+)
+def test_expectation_reasons_come_from_the_scenario(scenario: str, reason: str) -> None:
+    sandbox = Sandbox(scenario)
+    key = next(iter(sandbox.scenario.expect.final_status))
+    assert reason in expectation_reason(sandbox.scenario, key, sandbox.state.entry_ids)

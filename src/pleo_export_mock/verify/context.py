@@ -10,7 +10,7 @@ from typing import Any
 from ..domain.models import ExportJob
 from ..journal import JournalEntry
 from ..sandbox import JobAtStart
-from ..scenarios.model import Expectations
+from ..scenarios.model import Expectations, Scenario
 from .model import ConnectorRun
 
 EVENT = "createExportJobEventV3"
@@ -31,6 +31,8 @@ class Context:
     expectations: Expectations = field(default_factory=Expectations)
     job_keys: dict[str, str] = field(default_factory=dict)  # scenario job key -> job id
     run: ConnectorRun | None = None  # the connector process, when `verify` ran one
+    scenario: Scenario | None = None  # what the sandbox was seeded from, to explain expectations
+    entry_ids: dict[str, list[str]] = field(default_factory=dict)  # scenario entry key -> ids
 
     # -- slices of the journal -----------------------------------------------------------
 

@@ -47,4 +47,6 @@ def build_context(sandbox: Sandbox, companies: Collection[str] | None = None) ->
         companies=frozenset(companies),
         expectations=sandbox.scenario.expect,
         job_keys=dict(state.job_ids),
+        scenario=sandbox.scenario,
+        entry_ids=dict(state.entry_ids),
     )
