@@ -302,9 +302,10 @@ def test_booking_entries_whose_data_was_never_read() -> None:
     connector.event(job["id"], "completed")
     found = connector.findings()
     assert set(found) == {"books-what-it-read"}
-    assert f"{len(entries)} entries reported successful without their data" in found[
-        "books-what-it-read"
-    ][0]
+    assert (
+        f"{len(entries)} entries reported successful without their data"
+        in found["books-what-it-read"][0]
+    )
 
 
 def test_a_failed_item_needs_no_data() -> None:

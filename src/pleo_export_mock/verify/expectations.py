@@ -13,9 +13,7 @@ from typing import Any
 from ..scenarios.model import CompanySpec, EntrySpec, JobSpec, Scenario
 
 
-def expectation_reason(
-    scenario: Scenario, job_key: str, entry_ids: Mapping[str, list[str]]
-) -> str:
+def expectation_reason(scenario: Scenario, job_key: str, entry_ids: Mapping[str, list[str]]) -> str:
     """One sentence on what makes the scenario expect its end for `job_key`."""
     found = next(((c, j) for c, j in scenario.jobs() if j.key == job_key), None)
     if found is None:
