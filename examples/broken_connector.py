@@ -159,26 +159,16 @@ class ForgetsLastItem(Connector):
 
 @breaks("books-what-it-read")
 class InventsBookings(Connector):
-    """Never reads the export items: it books a made-up entry for each job item id."""
+    """Never reads the export items: it books a made-up entry (one line, nothing) per item id."""
 
     def validate(self, job_id: str) -> Json:
-        self.erp.ping()
         return {}
 
     def read_export_items(self, job_id: str, first_page: Json) -> dict[str, Json]:
-        items = self.read_job_items(job_id)
-        log.warning("BROKEN: booking %d entries without their data", len(items))
-        return {item["accountingEntryId"]: _made_up(item["accountingEntryId"]) for item in items}
-
-
-def _made_up(entry_id: str) -> Json:
-    """What a connector might invent for an entry: one line, an amount of nothing."""
-    amount = {"value": 0, "currency": "EUR"}
-    return {
-        "accountingEntryId": entry_id,
-        "accountingEntryLines": [{"account": {"code": "9999"}}],
-        "amount": {"inWalletCurrency": amount},
-    }
+        nothing = {"inWalletCurrency": {"value": 0, "currency": "EUR"}}
+        made_up = {"accountingEntryLines": [{"account": 1}], "amount": nothing}
+        ids = [item["accountingEntryId"] for item in self.read_job_items(job_id)]
+        return {entry_id: {**made_up, "accountingEntryId": entry_id} for entry_id in ids}
 
 
 @breaks("batch-limit", "large")
@@ -323,23 +313,19 @@ class RetriesRefusals(Connector):
         return super().run()
 
 
-@breaks("no-hot-polling")
-class HotLoop(Connector):
-    """Once the queue is empty it keeps asking, with no pause, before it gives up and exits."""
-
-    def run(self) -> int:
-        code = super().run()
-        for _ in range(200):
-            self.list_open_jobs()
-        return code
-
-
 @breaks("polls-gently")
 class HotPolling(Connector):
+    polls = 20  # in a row, with no pause, before it works: hurried, a warning
+
     def run(self) -> int:
-        for _ in range(20):
+        for _ in range(self.polls):
             self.list_open_jobs()
         return super().run()
+
+
+@breaks("no-hot-polling")
+class HotLoop(HotPolling):
+    polls = 200  # a hot loop: an error
 
 
 @breaks("valid-requests")
@@ -409,8 +395,7 @@ def cli(argv: list[str] | None = None) -> int:
     parser.add_argument("--list", action="store_true", help="show the rule ids and scenarios")
     args = parser.parse_args(argv)
     if args.list:
-        for rule, scenario in BREAKAGES.items():
-            print(f"{rule:26} {scenario}")
+        print("\n".join(f"{rule:26} {scenario}" for rule, scenario in BREAKAGES.items()))
         return 0
     if args.rule not in VARIANTS:
         parser.error(f"--break needs one of: {', '.join(VARIANTS)}")
