@@ -95,12 +95,13 @@ def test_refusals_of_valid_requests_are_narrow_and_documented(
 
 
 def test_no_refusal_is_allowed_for_single_lookups() -> None:
-    """A job or an entry's item by id: schema-valid means 2xx, 401, 403 or 404, nothing else."""
+    """A job or an entry's item by id: schema-valid means 2xx, 401, 403 or 404; the lookup by
+    entry may also answer 400, only for the parameter Pleo's signature leaves optional."""
     assert "getExportJobByIdV3" not in REFUSALS_OF_VALID_REQUESTS
-    assert "getExportJobItemByAccountingEntryIdV3" not in REFUSALS_OF_VALID_REQUESTS
+    assert REFUSALS_OF_VALID_REQUESTS["getExportJobItemByAccountingEntryIdV3"] == ("400",)
 
 
-# --- Decision (b): the lookup by accounting entry needs its parameter ---------------------------
+# --- Decision (b): the lookup by accounting entry needs its parameter, refused by the handler ---
 
 
 def test_lookup_without_accounting_entry_id_is_a_validation_error(sandbox: Sandbox) -> None:

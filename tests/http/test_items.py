@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pleo_export_mock.sandbox import Sandbox
+from pleo_export_mock.spec import load_spec
 
 from ..conftest import Api, all_items, start
 
@@ -117,6 +118,19 @@ def test_job_item_lookup_by_accounting_entry(api: Api, pending_job: dict[str, An
     assert found.status_code == 200 and found.json["data"]["exportJobId"] == pending_job["id"]
     missing = api("GET", f"/v3/export-job-items?accounting_entry_id={UNKNOWN}")
     assert (missing.status_code, missing.json["type"]) == (404, "EXPORT_ENTRY_NOT_FOUND")
+
+
+def test_lookup_without_entry_is_refused_by_the_sandbox_not_the_spec(api: Api) -> None:
+    """Pleo's signature leaves `accounting_entry_id` optional, and so does ours: a client
+    generated from Pleo's spec may leave it out and gets a precise 400 from the sandbox."""
+    operation = load_spec().operations["getExportJobItemByAccountingEntryIdV3"]
+    assert not next(p for p in operation.parameters if p.name == "accounting_entry_id").required
+    response = api("GET", "/v3/export-job-items")
+    assert response.status_code == 400
+    assert response.json == {
+        "type": "INVALID_REQUEST",
+        "message": "query parameter 'accounting_entry_id': is required",
+    }
 
 
 def test_search_job_items(api: Api, pending_job: dict[str, Any]) -> None:

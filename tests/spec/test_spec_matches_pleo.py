@@ -43,10 +43,6 @@ RESPONSE_ENUMS_ADDED = {
     "ExportJobItemUpdateErrorV3.type": "ExportJobItemUpdateErrorType",
 }
 
-# Query parameters Pleo marks optional that we make required, keyed by (operation, parameter):
-# the operation is meaningless without them (the sandbox answers 400), like a missing body.
-REQUIRED_PARAMS_ADDED = frozenset({("GET /v3/export-job-items", "accounting_entry_id")})
-
 # Keys that only document a schema; differences in them are not compatibility problems.
 DOC_ONLY_KEYS = frozenset(
     {"description", "summary", "title", "example", "examples", "externalDocs"}
@@ -236,9 +232,6 @@ class SpecComparator:
 
     def compare_parameter(self, where: str, pleo: dict[str, Any], ours: dict[str, Any]) -> None:
         # Absent style/explode mean the OpenAPI defaults, so compare the effective values.
-        tightened = (where.split(" param ")[0], ours["name"]) in REQUIRED_PARAMS_ADDED
-        if tightened and not param_required(pleo) and param_required(ours):
-            pleo = {**pleo, "required": True}  # allowlisted: required here, optional at Pleo
         for key, effective in (
             ("required", param_required),
             ("style", param_style),
@@ -671,9 +664,16 @@ MUTATIONS: dict[str, tuple[Callable[[dict], None], str]] = {
         lambda s: operation(s, "/v3/export-jobs", "get")["parameters"][0].update(required=True),
         "GET /v3/export-jobs param 'company_id': required differs: pleo False, ours True",
     ),
-    "allowlisted required parameter removed": (
+    "lookup parameter removed": (
         lambda s: operation(s, "/v3/export-job-items", "get")["parameters"].pop(1),
         "GET /v3/export-job-items: lacks param 'accounting_entry_id' (query)",
+    ),
+    "lookup parameter made required (Pleo's is optional)": (
+        lambda s: operation(s, "/v3/export-job-items", "get")["parameters"][1].update(
+            required=True
+        ),
+        "GET /v3/export-job-items param 'accounting_entry_id': required differs: "
+        "pleo False, ours True",
     ),
     "explode changed": (
         lambda s: operation(s, "/v3/export-jobs", "get")["parameters"][1].update(explode=False),
@@ -822,7 +822,6 @@ def test_allowlisted_deviations_are_documented(ours: dict) -> None:
         loc for loc in sorted(NULLABLE_ADDED | set(RESPONSE_ENUMS_ADDED)) if loc not in wheres
     ]
     undocumented += [p for p in sorted(PICTURE_PATTERNS) if p not in whats]
-    undocumented += [name for _, name in sorted(REQUIRED_PARAMS_ADDED) if name not in wheres]
     assert not undocumented
 
 

@@ -38,6 +38,8 @@ REFUSALS_OF_VALID_REQUESTS: dict[str, tuple[str, ...]] = {
     "updateExportJobItemsV3": ("413", "422"),
     # A transition the job cannot make from its current state (422).
     "createExportJobEventV3": ("422",),
+    # No `accounting_entry_id`: optional in Pleo's signature, but nothing to look up (400).
+    "getExportJobItemByAccountingEntryIdV3": ("400",),
 }
 
 
