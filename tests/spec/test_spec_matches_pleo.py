@@ -31,7 +31,9 @@ HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tra
 PICTURE_PATTERNS = frozenset({"YYYY-MM-DDTHH:mi:ssZ", "YYYY-MM-DD", "yyyy-MM-dd'T'HH:mm:ss'Z'"})
 
 # Pleo's example payloads send null here although the schema does not say nullable.
-NULLABLE_ADDED = frozenset({"ExportJobV3.failureReasonType", "ExportJobItemV3.failureReasonType"})
+NULLABLE_ADDED = frozenset(
+    {"ExportJobV3.failureReasonType", "ExportJobItemV3.failureReasonType", "ExportItemV3.subType"}
+)
 
 # Response-only plain strings that Pleo describes as "one of <Enum> values": we add exactly that
 # enum. Keyed by "<Pleo schema>.<property>", valued by the Pleo enum schema whose values must match.

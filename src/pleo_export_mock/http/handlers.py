@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from ..domain.item_updates import ItemUpdate
@@ -115,7 +116,21 @@ def search_job_items(call: Call) -> Reply:
     return Reply(200, serialize.paginated(data, page, request, filters(call)))
 
 
-HANDLERS: dict[str, Handler] = {
+def answering_in_full(handler: Handler) -> Handler:
+    """The handler, with every nullable property of its answer's schema present (as null)."""
+
+    @functools.wraps(handler)
+    def answer(call: Call) -> Reply:
+        reply = handler(call)
+        schema = call.operation.responses.get(str(reply.status))
+        if schema is None or reply.body is None:
+            return reply
+        return Reply(reply.status, serialize.with_nulls(reply.body, schema), reply.media_type)
+
+    return answer
+
+
+_HANDLERS: dict[str, Handler] = {
     "getExportJobsListV3": list_jobs,
     "createExportJobV3": create_job,
     "getExportJobByIdV3": get_job,
@@ -126,6 +141,7 @@ HANDLERS: dict[str, Handler] = {
     "getExportJobItemByAccountingEntryIdV3": find_job_item,
     "searchExportJobItemsV3": search_job_items,
 }
+HANDLERS: dict[str, Handler] = {name: answering_in_full(h) for name, h in _HANDLERS.items()}
 
 
 def page_request(call: Call) -> PageRequest:
