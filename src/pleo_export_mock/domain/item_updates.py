@@ -7,6 +7,7 @@ from datetime import datetime
 
 from .lifecycle import CLIENT_ITEM_STATUSES
 from .models import AccountingEntry, EntryState, ExportJob, ItemStatus, JobItem
+from .policy import Policy
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +37,11 @@ class ItemUpdateResult:
 
 
 def apply_item_update(
-    job: ExportJob, entries: dict[str, AccountingEntry], update: ItemUpdate, now: datetime
+    job: ExportJob,
+    entries: dict[str, AccountingEntry],
+    update: ItemUpdate,
+    now: datetime,
+    policy: Policy,
 ) -> ItemUpdateError | None:
     """Apply one update; an error value (not an exception) when it is refused."""
     entry_id = update.accounting_entry_id
@@ -53,22 +58,26 @@ def apply_item_update(
             "ACCOUNTING_ENTRY_DOES_NOT_EXIST",
             f"Accounting entry {entry_id} does not exist.",
         )
-    if update.status not in CLIENT_ITEM_STATUSES:
+    if not _settable(update.status, policy):
         return ItemUpdateError(
             entry_id,
             "ACCOUNTING_ENTRY_UPDATE_FAILED",
-            f"Status {update.status.value!r} is set by Pleo, not by a connector; "
-            "send in_progress, successful or failed.",
+            f"The sandbox does not let a connector set status {update.status.value!r} "
+            "(Pleo sets it); send in_progress, successful or failed.",
         )
     if item.status is ItemStatus.SUCCESSFUL:
         if _same_success(item, update):
             return None  # a retried, identical success changes nothing
-        return ItemUpdateError(
-            entry_id,
-            "ACCOUNTING_ENTRY_UPDATE_FAILED",
-            f"Accounting entry {entry_id} was already exported successfully; "
-            "a successful item cannot change.",
-        )
+        if not policy.allow_changing_successful_items:
+            return ItemUpdateError(
+                entry_id,
+                "ACCOUNTING_ENTRY_UPDATE_FAILED",
+                f"Accounting entry {entry_id} was already exported successfully; "
+                "the sandbox does not let a successful item change.",
+            )
+        # A correction: the earlier booking no longer stands; the new status says what does.
+        entries[entry_id].state = EntryState.IN_JOB
+        item.exported_at = item.external_id = item.external_url = None
     job.set_item_status(item, update.status)
     if update.status is ItemStatus.SUCCESSFUL:
         item.exported_at, item.external_id = update.exported_at, update.external_id
@@ -81,6 +90,13 @@ def apply_item_update(
             update.failure_reason_type,
         )
     return None
+
+
+def _settable(status: ItemStatus, policy: Policy) -> bool:
+    """May a connector set this status? `abandoned` only when the policy allows it."""
+    if status is ItemStatus.ABANDONED:
+        return policy.allow_abandoning_items
+    return status in CLIENT_ITEM_STATUSES
 
 
 def _same_success(item: JobItem, update: ItemUpdate) -> bool:
