@@ -80,6 +80,11 @@ def from_invalid_request(error: RequestInvalid) -> ApiError:
     return ApiError(error.status, code, message, violations=list(error.violations))
 
 
+def missing_parameter(name: str) -> ApiError:
+    """A parameter the spec leaves optional (as Pleo's does) but the operation cannot do without."""
+    return ApiError(400, "INVALID_REQUEST", f"query parameter {name!r}: is required")
+
+
 def not_found(path: str) -> ApiError:
     return ApiError(404, "NOT_FOUND", f"No resource at {path}.")
 
