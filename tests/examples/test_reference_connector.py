@@ -536,6 +536,10 @@ def check_broken(rule: str, run: Run) -> None:
         assert "exportJobId" in first.body and first.status == 400
     elif rule == "authenticates":
         assert x.exchanges[0].status == 401 and x.exchanges[1].status == 200
+    elif rule == "uses-current-api":
+        claims = x.calls("POST", "/v1/export-job-events")
+        assert claims and all(c.status == 202 for c in claims)
+        assert x.calls("PUT", "/v3/") and jobs[0].status.value == "completed"
     else:
         raise AssertionError(f"no check for {rule}")
 
@@ -561,4 +565,4 @@ def test_every_rule_id_has_a_variant() -> None:
         [sys.executable, str(BROKEN), "--list"], capture_output=True, text=True, timeout=30
     )
     assert [line.split()[0] for line in listed.stdout.splitlines()] == list(BREAKAGES)
-    assert len(BREAKAGES) == 28
+    assert len(BREAKAGES) == 29
