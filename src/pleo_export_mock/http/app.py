@@ -10,11 +10,11 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from ..spec import Spec, load_spec
-from ..spec.loader import default_spec_path
 from .auth import CredentialCheck
 from .call import Handler
 from .control import CONTROL_HANDLERS
 from .handlers import HANDLERS
+from .index import control_plane_spec
 from .operations import OperationTable
 from .pipeline import Observer, Pipeline, json_response
 from .request import read_request
@@ -26,10 +26,6 @@ if TYPE_CHECKING:
     from ..sandbox import Sandbox
 
 CONTROL_PREFIX = "/_mock"
-
-
-def control_plane_spec() -> Spec:
-    return load_spec(default_spec_path().with_name("control-plane.yaml"))
 
 
 class SandboxApp:
@@ -84,6 +80,9 @@ class SandboxApp:
         document = self.documents.get(request.path)
         if document is not None:
             return json_response(200, document)(environ, start_response)
-        is_control = request.path == CONTROL_PREFIX or request.path.startswith(CONTROL_PREFIX + "/")
+        # `/` is the control plane's too: the index, where to start.
+        is_control = request.path in ("/", CONTROL_PREFIX) or request.path.startswith(
+            CONTROL_PREFIX + "/"
+        )
         pipeline = self.control if is_control else self.api
         return pipeline(request, self.sandbox)(environ, start_response)

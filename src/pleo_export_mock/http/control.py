@@ -10,6 +10,7 @@ from ..faults import parse_rules
 from ..journal.export import to_har, to_ndjson
 from . import serialize, state_view
 from .call import Call, Handler, Reply
+from .index import index
 
 NDJSON_TYPE = "application/x-ndjson"
 
@@ -94,6 +95,8 @@ def get_job_state(call: Call) -> Reply:
 
 
 CONTROL_HANDLERS: dict[str, Handler] = {
+    "root": index,
+    "index": index,
     "reset": reset,
     "getScenario": get_scenario,
     "loadScenario": load_scenario,
