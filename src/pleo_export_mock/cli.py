@@ -180,7 +180,7 @@ def _timestamp(text: str) -> datetime:
 def _serve(args: argparse.Namespace) -> int:
     from .http import HttpSettings, create_app
     from .sandbox import Sandbox, SandboxConfig
-    from .server import AccessLog, SandboxServer
+    from .server import LOG_FORMAT, LOG_TIME_FORMAT, AccessLog, JobLog, SandboxServer
     from .summary import describe_sandbox
 
     sandbox = Sandbox(
@@ -189,7 +189,12 @@ def _serve(args: argparse.Namespace) -> int:
     sandbox.journal.max_entries = SERVE_JOURNAL_ENTRIES
     sandbox.journal.max_bytes = SERVE_JOURNAL_BYTES
     app = create_app(sandbox, HttpSettings(response_violations="log"))
-    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stdout)
+    jobs = JobLog(sandbox)
+    app.api.observers.append(jobs)
+    app.control.observers.append(jobs)  # pressing Export and moving the clock change jobs too
+    logging.basicConfig(
+        level=logging.INFO, format=LOG_FORMAT, datefmt=LOG_TIME_FORMAT, stream=sys.stdout
+    )
     # waitress reports every request that waits for a free thread; under load that drowns the log.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     if args.quiet:
