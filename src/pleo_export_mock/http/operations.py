@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.routing import RequestRedirect
 
 from ..errors import SpecError
 from ..spec import Spec
@@ -55,7 +56,7 @@ class OperationTable:
         """The endpoint a request names, or Pleo-shaped 404 / 405 (with Allow)."""
         try:
             operation_id, path_args = self._routes.match(path, method)
-        except NotFound:
+        except (NotFound, RequestRedirect):  # a path a slash away from a route is not it
             raise errors.not_found(path) from None
         except MethodNotAllowed as exc:
             raise errors.method_not_allowed(method, path, list(exc.valid_methods or [])) from None

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from ...spec import Spec, load_spec
-from ...spec.loader import default_spec_path
+from ...spec import Spec, shipped_spec
 from .. import handlers as v3
 from ..call import Call, Handler, Reply
 from . import projections
@@ -21,7 +20,7 @@ SPEC_FILE = "export-api-v0-v2.yaml"
 
 def legacy_spec() -> Spec:
     """Our spec of Pleo's v0, v1 and v2 operations."""
-    return load_spec(default_spec_path().with_name(SPEC_FILE))
+    return shipped_spec(SPEC_FILE)
 
 
 def version_of(call: Call) -> str:
