@@ -528,6 +528,12 @@ def check_broken(rule: str, run: Run) -> None:
     elif rule == "uses-job-id-key":
         first = _first(x.events())
         assert "exportJobId" in first.body and first.status == 400
+    elif rule == "uses-current-api":
+        assert [c.status for c in x.calls("POST", "/v1/export-job-events")] == [202]
+        assert jobs[0].status.value == "completed"
+    elif rule == "pinned-api-versions":
+        assert [c.status for c in x.calls("GET", "/v2/")] == [403]
+        assert jobs[0].status.value == "completed"
     elif rule == "authenticates":
         assert x.exchanges[0].status == 401 and x.exchanges[1].status == 200
     else:
@@ -555,4 +561,4 @@ def test_every_rule_id_has_a_variant() -> None:
         [sys.executable, str(BROKEN), "--list"], capture_output=True, text=True, timeout=30
     )
     assert [line.split()[0] for line in listed.stdout.splitlines()] == list(BREAKAGES)
-    assert len(BREAKAGES) == 26
+    assert len(BREAKAGES) == 28

@@ -33,6 +33,10 @@ class Context:
     run: ConnectorRun | None = None  # the connector process, when `verify` ran one
     # seq -> the older (v0-v2) operation really called; `entries` name its v3 successor
     called_older: dict[int, str] = field(default_factory=dict)
+    # The versions the scenario lets the connector call (None: all), and the calls to others:
+    # refused before they reached the API, they are in `off_pin`, not in `entries`.
+    api_versions: frozenset[str] | None = None
+    off_pin: list[JournalEntry] = field(default_factory=list)
 
     # -- slices of the journal -----------------------------------------------------------
 
