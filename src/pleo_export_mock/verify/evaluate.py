@@ -58,6 +58,8 @@ def build_context(sandbox: Sandbox, companies: Collection[str] | None = None) ->
         expectations=sandbox.scenario.expect,
         job_keys=dict(state.job_ids),
         called_older=called_older,
+        scenario=sandbox.scenario,
+        entry_ids=dict(state.entry_ids),
         api_versions=pinned,
         off_pin=off_pin,
     )
