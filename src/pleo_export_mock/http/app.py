@@ -21,7 +21,13 @@ from .pipeline import Observer, Pipeline, json_response
 from .receipts import RECEIPT_HANDLERS
 from .request import read_request
 from .settings import HttpSettings
-from .versions import LEGACY_HANDLERS, LEGACY_PREFIXES, deprecation_headers, legacy_spec
+from .versions import (
+    LEGACY_HANDLERS,
+    LEGACY_PREFIXES,
+    deprecation_headers,
+    legacy_spec,
+    require_pinned_version,
+)
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -59,6 +65,7 @@ class SandboxApp:
             guard=guard,
             faults=True,
             operation_headers=headers,
+            gate=require_pinned_version,
         )
         # v0-v2: the same guard, faults and journal over the same state, as another face.
         self.legacy_spec = legacy_spec()
@@ -70,6 +77,7 @@ class SandboxApp:
             guard=guard,
             faults=True,
             operation_headers=headers,
+            gate=require_pinned_version,
         )
         self.legacy.observers = self.api.observers  # one journal, whatever the version
         control_spec = control_plane_spec()

@@ -13,6 +13,7 @@ from .. import handlers as v3
 from ..call import Call, Handler, Reply
 from . import projections
 from .export_items import project_page
+from .pinning import api_version
 
 LEGACY_PREFIXES = ("/v0/", "/v1/", "/v2/")
 SPEC_FILE = "export-api-v0-v2.yaml"
@@ -25,7 +26,7 @@ def legacy_spec() -> Spec:
 
 def version_of(call: Call) -> str:
     """`v0`, `v1` or `v2`: the first segment of the operation's path."""
-    return call.operation.path.split("/")[1]
+    return api_version(call.operation.path)
 
 
 def list_jobs(call: Call) -> Reply:
