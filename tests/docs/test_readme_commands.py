@@ -137,7 +137,7 @@ def shell(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shell]:
 def test_the_readme_has_commands_to_run() -> None:
     assert any(c.serves for c in COMMANDS)
     assert sum(c.skip is None for c in COMMANDS) >= 8
-    # Skips stay rare: only blocks another test runs exactly as typed (verify --scenario all, st run).
+    # Skips stay rare: only blocks another test runs as typed (verify --scenario all, st run).
     assert sum(c.skip is not None for c in COMMANDS) <= 3
 
 
