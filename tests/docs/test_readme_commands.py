@@ -6,7 +6,8 @@ this. A `serve` runs in the background until the next one or the end; the one ch
 to what is typed is the port: each `serve` gets `--port 0`, and `127.0.0.1:8080` in the
 commands after it becomes the port it chose, so a busy 8080 on this machine cannot fail it.
 
-A block preceded by `<!-- readme-test: skip (reason) -->` is not run; `./dev test` is not
+A block preceded by `<!-- readme-test: exits N -->` must exit N (a run shown failing on
+purpose); one preceded by `<!-- readme-test: skip (reason) -->` is not run; `./dev test` is not
 either, being this very suite (tests/test_readme.py checks it is what CI runs).
 """
 
@@ -29,7 +30,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
 BLOCK = re.compile(
-    r"(?:<!-- readme-test: skip \((?P<reason>[^)]+)\) -->\n)?```(?:console|bash)\n(?P<body>.*?)```",
+    r"(?:<!-- readme-test: (?:skip \((?P<reason>[^)]+)\)|exits (?P<exits>\d+)) -->\n)?"
+    r"```(?:console|bash)\n(?P<body>.*?)```",
     re.DOTALL,
 )
 THIS_SUITE = "./dev test"
@@ -44,6 +46,7 @@ pytestmark = [pytest.mark.server, pytest.mark.slow]
 class Command:
     text: str
     skip: str | None
+    exits: int = 0  # a block that shows a failing run says so: <!-- readme-test: exits 1 -->
 
     @property
     def serves(self) -> bool:
@@ -58,7 +61,8 @@ def readme_commands() -> list[Command]:
     for block in BLOCK.finditer(README.read_text(encoding="utf-8")):
         for line in block["body"].splitlines():
             if line.strip():
-                commands.append(Command(line.strip(), block["reason"]))
+                exits = int(block["exits"] or 0)
+                commands.append(Command(line.strip(), block["reason"], exits))
     return commands
 
 
@@ -155,7 +159,7 @@ def test_readme_command_works_as_typed(command: Command, shell: Shell) -> None:
     if command.text.startswith("curl") and shutil.which("curl") is None:
         pytest.skip("curl is not installed here")
     result = shell.run(command.text)
-    assert result.returncode == 0, f"{command.text}\n{result.stdout}\n{result.stderr}"
+    assert result.returncode == command.exits, f"{command.text}\n{result.stdout}\n{result.stderr}"
     assert result.stdout.strip(), f"{command.text} printed nothing"
     if command.text.startswith("curl"):  # curl exits 0 on a 4xx too: look at the answer
         answer = json.loads(result.stdout)

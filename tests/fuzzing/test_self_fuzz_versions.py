@@ -52,10 +52,11 @@ def test_the_older_versions_pass_every_check_in_every_phase(
     # The stateful phase (the last; each phase starts from a reset) followed the links to walk
     # the scenario's pending job (one job, whichever version reaches it first): claimed,
     # reported on, finished. Random ids would only have met 404s.
+    # Schemathesis picks among links with randomness of its own (the seed does not fix it), so
+    # how far a walk goes after the claim varies from run to run; the claim itself, which only
+    # a real job id from a link makes succeed, does not.
     walked = [e for e in sandbox.journal if e.ok]
     assert _event_sent(walked, "started")
-    assert any(e.method == "PUT" for e in walked)
-    assert _event_sent(walked, "completed")
 
 
 def _event_sent(entries: list[JournalEntry], event: str) -> bool:
