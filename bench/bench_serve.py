@@ -87,12 +87,18 @@ class Target:
 
 
 def start_target(
-    label: str, kind: str, scenario: str, threads: int, log_dir: Path, timeout: float = 180
+    label: str,
+    kind: str,
+    scenario: str,
+    threads: int,
+    log_dir: Path,
+    timeout: float = 180,
+    server: str = "waitress",
 ) -> Target:
     """Start `bench/targets.py` and read the JSON line it prints once it listens."""
     log_path = log_dir / f"{label}.log"
     command = [sys.executable, str(TARGET_SCRIPT), kind, "--scenario", scenario]
-    command += ["--threads", str(threads)]
+    command += ["--threads", str(threads), "--server", server]
     with log_path.open("w") as log:
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True)
     assert process.stdout is not None
