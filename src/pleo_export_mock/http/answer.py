@@ -26,6 +26,8 @@ def status_line(code: int) -> str:
     return line
 
 
+# json.dumps builds a new encoder per call when given options; one encoder serves every answer.
+_COMPACT_JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 _STATUS_LINES = {code: f"{code} {reason.upper()}" for code, reason in HTTP_STATUS_CODES.items()}
 
 
@@ -85,5 +87,5 @@ def json_answer(
     status: int, body: Any, content_type: str, headers: Mapping[str, str] | None = None
 ) -> Answer:
     """Compact JSON, as UTF-8 (not \\u-escaped)."""
-    payload = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+    payload = _COMPACT_JSON(body).encode()
     return Answer(status, payload, content_type, headers)
