@@ -3,14 +3,14 @@
     ./dev bench bench/bench_race.py [--connectors 64] [--jobs 96] [--rounds 3] [--server waitress]
 
 The sandbox (as `serve` runs it: validation, journal, auth) serves a scenario of `--jobs`
-pending jobs of 20 entries each (pending jobs may queue up). Each connector, in its own thread
-(spread over 4 processes so the client is not one GIL), works through its share of the jobs,
-and connectors 2k and 2k+1 share theirs, so two connectors race for every job: each sends `started` (one wins, 202; the others get 422), pages
-the items, PUTs two overlapping batches (every item is written by every racer of its job),
-and sends `completed` (one wins). Every request is timed; the table gives p50, p99 and max
-per round. Then each job is read back: completed, every item successful, and its externalId
-one that a racer wrote (no update lost or torn). Target: p99 <= 50 ms, no lost update.
-A benchmark, never a test.
+pending jobs of 20 entries each (pending jobs may queue up). Each connector runs in its own
+thread (spread over 4 processes so the client is not one GIL) and works through its share of
+the jobs; connectors 2k and 2k+1 share theirs, so two connectors race for every job. Each
+sends `started` (one wins, 202; the other gets 422), pages the items, PUTs two overlapping
+batches, and sends `completed` (one wins; a PUT after it is refused). Every request is timed;
+each round prints p50, p99 and max. Then each job is read back: completed, every item
+successful, its externalId one a racer wrote (no update lost or torn).
+Target: p99 <= 50 ms, no lost update. A benchmark, never a test.
 """
 
 from __future__ import annotations
