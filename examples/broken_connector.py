@@ -157,6 +157,20 @@ class ForgetsLastItem(Connector):
         return {entry: status for entry, status in statuses.items() if entry != forgotten}
 
 
+@breaks("books-what-it-read")
+class InventsBookings(Connector):
+    """Never reads the export items: it books a made-up entry (one line, nothing) per item id."""
+
+    def validate(self, job_id: str) -> Json:
+        return {}
+
+    def read_export_items(self, job_id: str, first_page: Json) -> dict[str, Json]:
+        nothing = {"inWalletCurrency": {"value": 0, "currency": "EUR"}}
+        made_up = {"accountingEntryLines": [{"account": 1}], "amount": nothing}
+        ids = [item["accountingEntryId"] for item in self.read_job_items(job_id)]
+        return {entry_id: {**made_up, "accountingEntryId": entry_id} for entry_id in ids}
+
+
 @breaks("batch-limit", "large")
 class BigBatches(Connector):
     """Sends 150 items in its first PUT; after the 413 it uses batches of 100."""
@@ -301,10 +315,17 @@ class RetriesRefusals(Connector):
 
 @breaks("polls-gently")
 class HotPolling(Connector):
+    polls = 20  # in a row, with no pause, before it works: hurried, a warning
+
     def run(self) -> int:
-        for _ in range(20):
+        for _ in range(self.polls):
             self.list_open_jobs()
         return super().run()
+
+
+@breaks("no-hot-polling")
+class HotLoop(HotPolling):
+    polls = 200  # a hot loop: an error
 
 
 @breaks("valid-requests")
@@ -388,8 +409,7 @@ def cli(argv: list[str] | None = None) -> int:
     parser.add_argument("--list", action="store_true", help="show the rule ids and scenarios")
     args = parser.parse_args(argv)
     if args.list:
-        for rule, scenario in BREAKAGES.items():
-            print(f"{rule:26} {scenario}")
+        print("\n".join(f"{rule:26} {scenario}" for rule, scenario in BREAKAGES.items()))
         return 0
     if args.rule not in VARIANTS:
         parser.error(f"--break needs one of: {', '.join(VARIANTS)}")

@@ -75,7 +75,8 @@ def _parser() -> argparse.ArgumentParser:
         "verify",
         help="run a connector against a fresh sandbox and judge what it did",
         usage="pleo-export-mock verify --scenario NAME [--seed N] [--seeds N] [--timeout S] "
-        "[--no-deprecated] [--report-json FILE] [--junit FILE] -- COMMAND [ARGS...]",
+        "[--no-deprecated] [--report-json FILE] [--junit FILE] [--journal FILE] [--show-bodies] "
+        "[--quiet] -- COMMAND [ARGS...]",
     )
     verify.add_argument(
         "--scenario",
@@ -106,6 +107,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     verify.add_argument("--report-json", type=Path, metavar="FILE", help="write a JSON report")
     verify.add_argument("--junit", type=Path, metavar="FILE", help="write JUnit XML")
+    verify.add_argument(
+        "--journal",
+        type=Path,
+        metavar="FILE",
+        help="save every request and answer of the run(s) as HAR, a page per run",
+    )
+    verify.add_argument(
+        "--show-bodies",
+        action="store_true",
+        help="print the request and response bodies of each cited request",
+    )
+    verify.add_argument(
+        "--quiet", action="store_true", help="no progress lines on stderr while the connector runs"
+    )
     verify.add_argument("connector", nargs=argparse.REMAINDER, metavar="-- COMMAND [ARGS...]")
     verify.set_defaults(run=_verify)
 
@@ -190,6 +205,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _verify(args: argparse.Namespace) -> int:
     from .scenarios.loader import scenario_names
+    from .verify.har import outcomes_har
     from .verify.report import format_outcome, outcome_json, to_junit
     from .verify.runner import VerifyOptions, verify
 
@@ -204,9 +220,12 @@ def _verify(args: argparse.Namespace) -> int:
     outcomes = []
     for name in names:
         for seed in _seeds(name, args.seed, args.seeds):
-            options = VerifyOptions(name, tuple(command), seed, args.timeout, args.no_deprecated)
+            progress = None if args.quiet else sys.stderr  # stdout may be a report
+            options = VerifyOptions(
+                name, tuple(command), seed, args.timeout, args.no_deprecated, progress
+            )
             outcome = verify(options)
-            print(format_outcome(outcome), end="\n\n", flush=True)
+            print(format_outcome(outcome, bodies=args.show_bodies), end="\n\n", flush=True)
             outcomes.append(outcome)
     if args.report_json:
         report = {
@@ -216,6 +235,8 @@ def _verify(args: argparse.Namespace) -> int:
         _write(args.report_json, json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     if args.junit:
         _write(args.junit, to_junit(outcomes))
+    if args.journal:
+        _write(args.journal, json.dumps(outcomes_har(outcomes), indent=2, ensure_ascii=False))
     failed = [f"{o.scenario} (seed {o.seed})" for o in outcomes if not o.verdict.ok]
     if len(outcomes) > 1:
         print(

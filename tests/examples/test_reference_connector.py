@@ -519,6 +519,12 @@ def check_broken(rule: str, run: Run) -> None:
         assert stale == [404] * 4 and jobs[0].status.value == "completed"
     elif rule == "polls-gently":
         assert len(x.calls("GET", "/v3/export-jobs")) >= 20
+    elif rule == "no-hot-polling":
+        lists = [c for c in x.calls("GET") if c.path == "/v3/export-jobs"]
+        assert len(lists) >= 200 and jobs[0].status.value == "completed"
+    elif rule == "books-what-it-read":
+        assert not [c for c in x.calls("GET") if c.path == "/v3/export-items"]
+        assert jobs[0].status.value == "completed"
     elif rule == "valid-requests":
         first_put = x.calls("PUT")[0]
         assert isinstance(first_put.body, dict) and first_put.status == 400
@@ -530,6 +536,10 @@ def check_broken(rule: str, run: Run) -> None:
         assert "exportJobId" in first.body and first.status == 400
     elif rule == "authenticates":
         assert x.exchanges[0].status == 401 and x.exchanges[1].status == 200
+    elif rule == "uses-current-api":
+        claims = x.calls("POST", "/v1/export-job-events")
+        assert claims and all(c.status == 202 for c in claims)
+        assert x.calls("PUT", "/v3/") and jobs[0].status.value == "completed"
     else:
         raise AssertionError(f"no check for {rule}")
 
@@ -555,4 +565,4 @@ def test_every_rule_id_has_a_variant() -> None:
         [sys.executable, str(BROKEN), "--list"], capture_output=True, text=True, timeout=30
     )
     assert [line.split()[0] for line in listed.stdout.splitlines()] == list(BREAKAGES)
-    assert len(BREAKAGES) == 26
+    assert len(BREAKAGES) == 29

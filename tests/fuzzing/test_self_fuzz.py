@@ -95,13 +95,14 @@ def test_refusals_of_valid_requests_are_narrow_and_documented(
 
 
 def test_no_refusal_is_allowed_for_single_lookups() -> None:
-    """A job or an entry's item by id: schema-valid means 2xx, 401, 403 or 404, nothing else."""
+    """A job or an entry's item by id: schema-valid means 2xx, 401, 403 or 404; the lookup by
+    entry may also answer 400, only for the parameter Pleo's signature leaves optional."""
     refusals = refusals_of_valid_requests()
     assert "getExportJobByIdV3" not in refusals
-    assert "getExportJobItemByAccountingEntryIdV3" not in refusals
+    assert refusals["getExportJobItemByAccountingEntryIdV3"] == ("400",)
 
 
-# --- Decision (b): the lookup by accounting entry needs its parameter ---------------------------
+# --- Decision (b): the lookup by accounting entry needs its parameter, refused by the handler ---
 
 
 def test_lookup_without_accounting_entry_id_is_a_validation_error(sandbox: Sandbox) -> None:

@@ -5,8 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from werkzeug.test import Client
 
-from ..conftest import Api, start
+from pleo_export_mock.http import HttpSettings, create_app
+from pleo_export_mock.http.state_view import authorization_header
+from pleo_export_mock.sandbox import Sandbox
+
+from ..conftest import Api, credential_of, start
 
 UNKNOWN = "00000000-0000-4000-8000-000000000000"
 
@@ -68,3 +73,33 @@ def test_event_errors(api: Api) -> None:
         api, UNKNOWN, "failed", failureReasonType="accounting_system_validation_failure"
     )
     assert reason.status_code == 400 and "failureReasonType" in reason.json["message"]
+
+
+@pytest.mark.parametrize("accepted", [False, True])
+def test_the_export_job_id_key_follows_the_settings(sandbox: Sandbox, accepted: bool) -> None:
+    """A Pleo how-to names the job `exportJobId`; the spec says `jobId`. Strict by default."""
+    client = Client(create_app(sandbox, HttpSettings(accept_export_job_id_key=accepted)))
+    auth = {"Authorization": authorization_header(credential_of(sandbox))}
+    job = client.get("/v3/export-jobs?statuses=pending", headers=auth).json["data"][0]["id"]
+    body = {"event": "started", "exportJobId": job}
+    response = client.post("/v3/export-job-events", headers=auth, json=body)
+    status = client.get(f"/v3/export-jobs/{job}", headers=auth).json["data"]["status"]
+    if accepted:
+        assert (response.status_code, status) == (202, "in_progress")
+    else:
+        assert response.status_code == 400
+        assert "'jobId' is a required property" in response.json["message"]
+        assert status == "pending"
+    # The journal keeps what was sent, tied to the job, so the verifier can still report it.
+    sent = sandbox.journal.snapshot()[-2]
+    assert (sent.request_body, sent.job_id) == (body, job)
+
+
+def test_with_both_keys_the_specs_job_id_wins(
+    sandbox: Sandbox, pending_job: dict[str, Any]
+) -> None:
+    client = Client(create_app(sandbox, HttpSettings(accept_export_job_id_key=True)))
+    auth = {"Authorization": authorization_header(credential_of(sandbox))}
+    body = {"event": "started", "jobId": UNKNOWN, "exportJobId": pending_job["id"]}
+    response = client.post("/v3/export-job-events", headers=auth, json=body)
+    assert (response.status_code, response.json["type"]) == (404, "EXPORT_NOT_FOUND")

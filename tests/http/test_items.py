@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from pleo_export_mock.sandbox import Sandbox
+import pytest
+from werkzeug.test import Client, TestResponse
 
-from ..conftest import Api, all_items, start
+from pleo_export_mock.http import create_app
+from pleo_export_mock.http.state_view import authorization_header
+from pleo_export_mock.sandbox import Sandbox
+from pleo_export_mock.spec import load_spec
+
+from ..conftest import Api, all_items, credential_of, start
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 UNKNOWN = "00000000-0000-4000-8000-000000000000"
 
@@ -119,6 +128,19 @@ def test_job_item_lookup_by_accounting_entry(api: Api, pending_job: dict[str, An
     assert (missing.status_code, missing.json["type"]) == (404, "EXPORT_ENTRY_NOT_FOUND")
 
 
+def test_lookup_without_entry_is_refused_by_the_sandbox_not_the_spec(api: Api) -> None:
+    """Pleo's signature leaves `accounting_entry_id` optional, and so does ours: a client
+    generated from Pleo's spec may leave it out and gets a precise 400 from the sandbox."""
+    operation = load_spec().operations["getExportJobItemByAccountingEntryIdV3"]
+    assert not next(p for p in operation.parameters if p.name == "accounting_entry_id").required
+    response = api("GET", "/v3/export-job-items")
+    assert response.status_code == 400
+    assert response.json == {
+        "type": "INVALID_REQUEST",
+        "message": "query parameter 'accounting_entry_id': is required",
+    }
+
+
 def test_search_job_items(api: Api, pending_job: dict[str, Any]) -> None:
     entries = [i["accountingEntryId"] for i in all_items(api, pending_job["id"])][:2]
     body = api(
@@ -142,3 +164,63 @@ def test_a_leap_second_export_time_is_accepted(api: Api, pending_job: dict[str, 
     update = {**_success(entry), "exportedAt": "2016-12-31T23:59:60Z"}
     response = api("PUT", f"/v3/export-jobs/{pending_job['id']}/items", json=[update])
     assert response.status_code == 200 and response.json["errors"] == []
+
+
+# --- Lenient readings of Pleo, switched on from a scenario's `policy:` ---------------------------
+
+
+def _lenient(tmp_path: Path, **switches: bool) -> tuple[Api, str, str]:
+    """The `pending` scenario with `switches` under `policy:`; its API, job and first entry."""
+    text = (FIXTURES / "pending.yaml").read_text(encoding="utf-8")
+    policy = "".join(f"  {name}: {str(on).lower()}\n" for name, on in switches.items())
+    path = tmp_path / "lenient.yaml"
+    path.write_text(f"{text}\npolicy:\n{policy}", encoding="utf-8")
+    sandbox = Sandbox(path)
+    client = Client(create_app(sandbox))
+    auth = {"Authorization": authorization_header(credential_of(sandbox))}
+
+    def api(method: str, url: str, json: Any = None) -> TestResponse:
+        return client.open(url, method=method, headers=auth, json=json)
+
+    job = api("GET", "/v3/export-jobs?statuses=pending").json["data"][0]["id"]
+    start(api, job)
+    return api, job, all_items(api, job)[0]["accountingEntryId"]
+
+
+def _put(api: Api, job: str, update: dict[str, Any]) -> dict[str, Any]:
+    response = api("PUT", f"/v3/export-jobs/{job}/items", json=[update])
+    assert response.status_code == 200
+    body: dict[str, Any] = response.json
+    return body
+
+
+@pytest.mark.parametrize("allowed", [False, True])
+def test_correcting_a_successful_item_follows_the_policy(tmp_path: Path, allowed: bool) -> None:
+    api, job, entry = _lenient(tmp_path, allow_changing_successful_items=allowed)
+    _put(api, job, _success(entry))
+    corrected = _put(api, job, {**_success(entry), "externalId": "ERP-corrected"})
+    undone = _put(api, job, {"accountingEntryId": entry, "status": "failed"})
+    item = api("GET", f"/v3/export-job-items?accounting_entry_id={entry}").json["data"]
+    if allowed:
+        assert corrected["errors"] == [] == undone["errors"]
+        assert item["status"] == "failed" and item["externalId"] is None
+    else:
+        for refused in (corrected, undone):
+            assert [e["type"] for e in refused["errors"]] == ["ACCOUNTING_ENTRY_UPDATE_FAILED"]
+            assert "the sandbox does not let" in refused["errors"][0]["message"]
+        assert (item["status"], item["externalId"]) == ("successful", f"ERP-{entry[:8]}")
+
+
+@pytest.mark.parametrize("allowed", [False, True])
+def test_abandoning_an_item_follows_the_policy(tmp_path: Path, allowed: bool) -> None:
+    api, job, entry = _lenient(tmp_path, allow_abandoning_items=allowed)
+    answer = _put(api, job, {"accountingEntryId": entry, "status": "abandoned"})
+    item = api("GET", f"/v3/export-job-items?accounting_entry_id={entry}").json["data"]
+    if allowed:
+        assert answer["errors"] == [] and item["status"] == "abandoned"
+    else:
+        assert [e["type"] for e in answer["errors"]] == ["ACCOUNTING_ENTRY_UPDATE_FAILED"]
+        assert item["status"] == "pending"
+    # `pending` is never a connector's to set, whatever the policy.
+    pending = _put(api, job, {"accountingEntryId": entry, "status": "pending"})
+    assert [e["type"] for e in pending["errors"]] == ["ACCOUNTING_ENTRY_UPDATE_FAILED"]

@@ -39,7 +39,9 @@ DEFAULT_PLEO_SPEC_PATH = HERE.parents[3] / "shared" / "reference" / "pleo-export
 PICTURE_PATTERNS = frozenset({"YYYY-MM-DDTHH:mi:ssZ", "YYYY-MM-DD", "yyyy-MM-dd'T'HH:mm:ss'Z'"})
 
 # Pleo's example payloads send null here although the schema does not say nullable.
-NULLABLE_ADDED = frozenset({"ExportJobV3.failureReasonType", "ExportJobItemV3.failureReasonType"})
+NULLABLE_ADDED = frozenset(
+    {"ExportJobV3.failureReasonType", "ExportJobItemV3.failureReasonType", "ExportItemV3.subType"}
+)
 
 # Response-only plain strings that Pleo describes as "one of <Enum> values": we add exactly that
 # enum. Keyed by "<Pleo schema>.<property>", valued by the Pleo enum schema whose values must match.
@@ -51,15 +53,10 @@ RESPONSE_ENUMS_ADDED = {
     "ExportJobItemUpdateErrorV3.type": "ExportJobItemUpdateErrorType",
 }
 
-# Query parameters Pleo marks optional that we make required, keyed by (operation, parameter):
-# the operation is meaningless without them (the sandbox answers 400), like a missing body.
-REQUIRED_PARAMS_ADDED = frozenset({("GET /v3/export-job-items", "accounting_entry_id")})
-
 ALLOWANCES = Allowances(
     picture_patterns=PICTURE_PATTERNS,
     nullable_added=NULLABLE_ADDED,
     response_enums_added=RESPONSE_ENUMS_ADDED,
-    required_params_added=REQUIRED_PARAMS_ADDED,
 )
 
 EXPECTED_SCOPES = {
@@ -231,9 +228,16 @@ MUTATIONS: dict[str, tuple[Callable[[dict], None], str]] = {
         lambda s: operation(s, "/v3/export-jobs", "get")["parameters"][0].update(required=True),
         "GET /v3/export-jobs param 'company_id': required differs: pleo False, ours True",
     ),
-    "allowlisted required parameter removed": (
+    "lookup parameter removed": (
         lambda s: operation(s, "/v3/export-job-items", "get")["parameters"].pop(1),
         "GET /v3/export-job-items: lacks param 'accounting_entry_id' (query)",
+    ),
+    "lookup parameter made required (Pleo's is optional)": (
+        lambda s: operation(s, "/v3/export-job-items", "get")["parameters"][1].update(
+            required=True
+        ),
+        "GET /v3/export-job-items param 'accounting_entry_id': required differs: "
+        "pleo False, ours True",
     ),
     "explode changed": (
         lambda s: operation(s, "/v3/export-jobs", "get")["parameters"][1].update(explode=False),
@@ -382,7 +386,6 @@ def test_allowlisted_deviations_are_documented(ours: dict) -> None:
         loc for loc in sorted(NULLABLE_ADDED | set(RESPONSE_ENUMS_ADDED)) if loc not in wheres
     ]
     undocumented += [p for p in sorted(PICTURE_PATTERNS) if p not in whats]
-    undocumented += [name for _, name in sorted(REQUIRED_PARAMS_ADDED) if name not in wheres]
     assert not undocumented
 
 

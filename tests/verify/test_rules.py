@@ -12,6 +12,7 @@ from pleo_export_mock import Sandbox, authorization_header, create_app
 from pleo_export_mock.journal import JournalEntry
 from pleo_export_mock.verify import RULES, Severity, evaluate
 from pleo_export_mock.verify.context import Context
+from pleo_export_mock.verify.expectations import expectation_reason
 
 NOW = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
@@ -23,6 +24,7 @@ class Connector:
         self.sandbox = Sandbox(scenario)
         self.client = Client(create_app(self.sandbox))
         self.headers = {"Authorization": authorization_header(self.sandbox.state.credentials[0])}
+        self.data_read: set[str] = set()  # jobs whose export items were read
 
     def call(self, method: str, url: str, json: Any = None) -> Any:
         response = self.client.open(url, method=method, headers=self.headers, json=json)
@@ -49,7 +51,24 @@ class Connector:
                 f"{body['pagination']['endCursor']}"
             )
 
-    def put(self, job_id: str, updates: list[dict[str, Any]]) -> Any:
+    def read_data(self, job_id: str) -> set[str]:
+        """Every page of the job's export items (the data layer): what a connector books."""
+        ids, url = set(), f"/v3/export-items?job_id={job_id}&limit=1000"
+        while True:
+            body = self.call("GET", url)
+            if "data" not in body:  # refused, e.g. 422 for an expired job
+                return ids
+            ids |= {row["accountingEntryId"] for row in body["data"]}
+            if not body["pagination"]["hasNextPage"]:
+                return ids
+            after = body["pagination"]["endCursor"]
+            url = f"/v3/export-items?job_id={job_id}&limit=1000&after={after}"
+
+    def put(self, job_id: str, updates: list[dict[str, Any]], read: bool = True) -> Any:
+        """PUT item updates; as a correct connector, having read the data first (once a job)."""
+        if read and job_id not in self.data_read:
+            self.data_read.add(job_id)
+            self.read_data(job_id)
         return self.call("PUT", f"/v3/export-jobs/{job_id}/items", updates)
 
     def process(self, job: dict[str, Any], fail: frozenset[str] = frozenset()) -> None:
@@ -253,8 +272,71 @@ def test_a_refusal_repeated_in_a_loop() -> None:
     assert _check("no-retry-loop", loop[:2]) == []
 
 
-def test_hot_polling_is_a_warning() -> None:
+def test_hurried_polling_is_a_warning() -> None:
     polls = [_entry(i, i * 0.1, 200) for i in range(1, 8)]
     assert _check("polls-gently", polls)
+    assert _check("no-hot-polling", polls) == []
     assert _check("polls-gently", [_entry(i, i * 60.0, 200) for i in range(1, 8)]) == []
     assert RULES["polls-gently"].severity is Severity.WARNING
+
+
+def test_a_hot_polling_loop_is_an_error_and_only_that() -> None:
+    loop = [_entry(i, i * 0.01, 200) for i in range(1, 41)]  # 100 a second, 40 of them
+    found = _check("no-hot-polling", loop)
+    assert found and "40 job-list polls in 0.39 s" in found[0]
+    assert _check("polls-gently", loop) == []  # the same burst is not reported twice
+    assert RULES["no-hot-polling"].severity is Severity.ERROR
+
+
+def test_a_poll_every_few_seconds_is_neither() -> None:
+    paced = [_entry(i, i * 3.0, 200) for i in range(1, 60)]
+    assert _check("no-hot-polling", paced) == _check("polls-gently", paced) == []
+
+
+def test_booking_entries_whose_data_was_never_read() -> None:
+    connector = Connector()
+    job = connector.pending_jobs()[0]
+    connector.event(job["id"], "started")
+    entries = connector.items(job["id"])
+    connector.put(job["id"], [success(e) for e in entries], read=False)
+    connector.event(job["id"], "completed")
+    found = connector.findings()
+    assert set(found) == {"books-what-it-read"}
+    assert (
+        f"{len(entries)} entries reported successful without their data"
+        in found["books-what-it-read"][0]
+    )
+
+
+def test_a_failed_item_needs_no_data() -> None:
+    connector = Connector("partial_errors")
+    job = connector.pending_jobs()[0]
+    connector.event(job["id"], "started")
+    entries = connector.items(job["id"])
+    connector.put(job["id"], [failure(e) for e in entries], read=False)
+    connector.event(job["id"], "completed_with_errors")
+    assert "books-what-it-read" not in connector.findings()
+
+
+def test_a_missed_expectation_says_why_the_scenario_expects_it() -> None:
+    connector = Connector("partial_errors")
+    job = connector.pending_jobs()[0]
+    connector.process(job)  # books every entry, the two without a vendor too: `completed`
+    message = connector.findings()["scenario-expectations"][0]
+    vendorless = connector.sandbox.state.entry_ids["no_vendor"]
+    assert "expects completed_with_errors, because entry 'no_vendor': 2 entries" in message
+    assert "vendor: null" in message and all(entry in message for entry in vendorless)
+
+
+@pytest.mark.parametrize(
+    "scenario, reason",
+    [
+        ("outage", "the scenario injects status 503 on getExportItemsV3"),
+        ("failed", "company 'nordics' has no contra accounts configured"),
+        ("pending", "The default: a pending job"),  # nothing odd: the scenario's description
+    ],
+)
+def test_expectation_reasons_come_from_the_scenario(scenario: str, reason: str) -> None:
+    sandbox = Sandbox(scenario)
+    key = next(iter(sandbox.scenario.expect.final_status))
+    assert reason in expectation_reason(sandbox.scenario, key, sandbox.state.entry_ids)

@@ -6,6 +6,7 @@ import importlib.util
 import json
 import sys
 import xml.etree.ElementTree as ET
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -184,3 +185,68 @@ def test_several_seeds_name_each_run(capsys: pytest.CaptureFixture[str]) -> None
 def test_the_reference_connector_survives_hostile_data(seed: int) -> None:
     outcome = verify(VerifyOptions("fuzz", REFERENCE, seed=seed, timeout=60))
     assert outcome.verdict.findings == (), [f.message for f in outcome.verdict.findings]
+
+
+LIES_COMPLETED = (
+    sys.executable,
+    str(EXAMPLES / "broken_connector.py"),
+    "--break",
+    "final-event-agrees",
+)
+
+
+def test_findings_carry_the_exchanges_they_cite(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report = tmp_path / "report.json"
+    argv = ["verify", "--scenario", "partial_errors", "--quiet", "--report-json", str(report)]
+    assert main([*argv, "--show-bodies", "--", *LIES_COMPLETED]) == 1
+    out = capsys.readouterr().out
+    finding = next(
+        f
+        for f in json.loads(report.read_text())["scenarios"][0]["findings"]
+        if f["rule"] == "final-event-agrees"
+    )
+    (exchange,) = finding["exchanges"]
+    assert exchange["requestBody"]["event"] == "completed" and exchange["status"] == 202
+    job_id = exchange["requestBody"]["jobId"]
+    assert f'request: {{"event": "completed", "jobId": "{job_id}"}}' in out
+    assert "connector stderr:" in out and "no eligible export job left" in out
+
+
+def test_bodies_are_shown_only_on_demand(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["verify", "--scenario", "partial_errors", "--quiet", "--", *LIES_COMPLETED]) == 1
+    out = capsys.readouterr().out
+    assert "evidence: #" in out and "request: {" not in out
+
+
+def test_journal_saves_every_exchange_as_har_a_page_per_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    har_file, report = tmp_path / "run.har", tmp_path / "report.json"
+    argv = ["verify", "--scenario", "pending", "--seeds", "2", "--quiet"]
+    argv += ["--journal", str(har_file), "--report-json", str(report)]
+    assert main([*argv, "--", *REFERENCE]) == 0
+    log = json.loads(har_file.read_text())["log"]
+    runs = json.loads(report.read_text())["scenarios"]
+    assert [page["title"] for page in log["pages"]] == [
+        f"verify pending (seed {run['seed']})" for run in runs
+    ]
+    per_page = Counter(entry["pageref"] for entry in log["entries"])
+    assert [per_page[page["id"]] for page in log["pages"]] == [run["requests"] for run in runs]
+    assert any(entry["request"].get("postData") for entry in log["entries"])
+
+
+def test_progress_goes_to_stderr_a_line_per_transition(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["verify", "--scenario", "pending", "--", *REFERENCE]) == 0
+    captured = capsys.readouterr()
+    transitions = [line for line in captured.err.splitlines() if " -> " in line]
+    assert [line.split(": ")[-1] for line in transitions] == [
+        "pending -> in_progress",
+        "in_progress -> completed",
+    ]
+    assert " -> in_progress" not in captured.out  # stdout keeps only the report
+    assert main(["verify", "--scenario", "pending", "--quiet", "--", *REFERENCE]) == 0
+    assert capsys.readouterr().err == ""

@@ -15,6 +15,7 @@ from .models import (
     JobItem,
     set_entry_state,
 )
+from .policy import Policy
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +40,11 @@ class ItemUpdateResult:
 
 
 def apply_item_update(
-    job: ExportJob, entries: dict[str, AccountingEntry], update: ItemUpdate, now: datetime
+    job: ExportJob,
+    entries: dict[str, AccountingEntry],
+    update: ItemUpdate,
+    now: datetime,
+    policy: Policy,
 ) -> ItemUpdateError | None:
     """Apply one update; an error value (not an exception) when it is refused."""
     entry_id = update.accounting_entry_id
@@ -57,12 +62,12 @@ def apply_item_update(
             f"Accounting entry {entry_id} does not exist.",
         )
     status = update.outcome.status
-    if status not in CLIENT_ITEM_STATUSES:
+    if not _settable(status, policy):
         return ItemUpdateError(
             entry_id,
             "ACCOUNTING_ENTRY_UPDATE_FAILED",
-            f"Status {status.value!r} is set by Pleo, not by a connector; "
-            "send in_progress, successful or failed.",
+            f"The sandbox does not let a connector set status {status.value!r} "
+            "(Pleo sets it); send in_progress, successful or failed.",
         )
     # Only the fields the new status carries: an item taken back to in_progress forgets
     # its earlier failure, a success drops a stray failure reason.
@@ -70,13 +75,23 @@ def apply_item_update(
     if item.outcome.status is ItemStatus.SUCCESSFUL:
         if outcome == item.outcome:
             return None  # a retried, identical success changes nothing
-        return ItemUpdateError(
-            entry_id,
-            "ACCOUNTING_ENTRY_UPDATE_FAILED",
-            f"Accounting entry {entry_id} was already exported successfully; "
-            "a successful item cannot change.",
-        )
+        if not policy.allow_changing_successful_items:
+            return ItemUpdateError(
+                entry_id,
+                "ACCOUNTING_ENTRY_UPDATE_FAILED",
+                f"Accounting entry {entry_id} was already exported successfully; "
+                "the sandbox does not let a successful item change.",
+            )
+        # A correction: the earlier booking no longer stands; the new status says what does.
+        set_entry_state(entries, entry_id, EntryState.IN_JOB)
     job.set_item_outcome(item, outcome)
     if status is ItemStatus.SUCCESSFUL:
         set_entry_state(entries, entry_id, EntryState.EXPORTED)
     return None
+
+
+def _settable(status: ItemStatus, policy: Policy) -> bool:
+    """May a connector set this status? `abandoned` only when the policy allows it."""
+    if status is ItemStatus.ABANDONED:
+        return policy.allow_abandoning_items
+    return status in CLIENT_ITEM_STATUSES

@@ -21,3 +21,8 @@ class Policy:
     repeat_started_is_noop: bool = False
     # Does a `pending` job (not only an in_progress one) block POST /v3/export-jobs with 409?
     pending_job_blocks_new_export: bool = True
+    # PUT items changing an item already `successful` (a corrected externalId, or a booking
+    # undone): refused per item unless this is True. An identical re-send is always accepted.
+    allow_changing_successful_items: bool = False
+    # PUT items setting `abandoned` (Pleo sets it when a job ends): refused unless this is True.
+    allow_abandoning_items: bool = False

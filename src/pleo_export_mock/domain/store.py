@@ -203,7 +203,7 @@ class Store:
         updated: list[JobItem] = []
         failures: list[ItemUpdateError] = []
         for update in updates:
-            problem = apply_item_update(job, entries, update, self.clock.now())
+            problem = apply_item_update(job, entries, update, self.clock.now(), self.policy)
             if problem is None:
                 updated.append(job.items[job.positions[update.accounting_entry_id]])
             else:

@@ -18,6 +18,7 @@ from .control import CONTROL_HANDLERS
 from .handlers import HANDLERS
 from .operations import OperationTable
 from .pipeline import Observer, Pipeline, json_response
+from .receipts import RECEIPT_HANDLERS
 from .request import read_request
 from .settings import HttpSettings
 from .versions import LEGACY_HANDLERS, LEGACY_PREFIXES, deprecation_headers, legacy_spec
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from ..sandbox import Sandbox
 
 CONTROL_PREFIX = "/_mock"
+FILES_PREFIX = "/files/"  # receipt files behind signed links (openapi/receipts.yaml)
 
 
 def control_plane_spec() -> Spec:
@@ -81,6 +83,17 @@ class SandboxApp:
             dict(CONTROL_HANDLERS),
             self.settings,
         )
+        self.files = Pipeline(
+            "receipt files",
+            OperationTable.of(load_spec(default_spec_path().with_name("receipts.yaml"))),
+            dict(RECEIPT_HANDLERS),
+            self.settings,
+        )
+        self._prefixes = (
+            ((CONTROL_PREFIX + "/",), self.control),
+            (LEGACY_PREFIXES, self.legacy),
+            ((FILES_PREFIX,), self.files),
+        )
         self.documents = {
             "/openapi.json": self.spec.document,
             f"{CONTROL_PREFIX}/openapi.json": control_spec.document,
@@ -101,8 +114,13 @@ class SandboxApp:
         document = self.documents.get(request.path)
         if document is not None:
             return json_response(200, document)(environ, start_response)
-        is_control = request.path == CONTROL_PREFIX or request.path.startswith(CONTROL_PREFIX + "/")
-        pipeline = self.control if is_control else self.api
-        if request.path.startswith(LEGACY_PREFIXES):
-            pipeline = self.legacy
-        return pipeline(request, self.sandbox)(environ, start_response)
+        return self._pipeline_for(request.path)(request, self.sandbox)(environ, start_response)
+
+    def _pipeline_for(self, path: str) -> Pipeline:
+        """Which API a path belongs to; the Export API v3 takes whatever no other claims."""
+        if path == CONTROL_PREFIX:
+            return self.control
+        for prefixes, pipeline in self._prefixes:
+            if path.startswith(prefixes):
+                return pipeline
+        return self.api

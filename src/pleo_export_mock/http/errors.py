@@ -80,6 +80,11 @@ def from_invalid_request(error: RequestInvalid) -> ApiError:
     return ApiError(error.status, code, message, violations=list(error.violations))
 
 
+def missing_parameter(name: str) -> ApiError:
+    """A parameter the spec leaves optional (as Pleo's does) but the operation cannot do without."""
+    return ApiError(400, "INVALID_REQUEST", f"query parameter {name!r}: is required")
+
+
 def not_found(path: str) -> ApiError:
     return ApiError(404, "NOT_FOUND", f"No resource at {path}.")
 
@@ -117,4 +122,21 @@ def unsupported_api_version(detail: str) -> ApiError:
         400,
         "UNSUPPORTED_API_VERSION",
         f"Upgrade to Export API v3 or higher: the API version you are trying to access {detail}.",
+    )
+
+
+# Receipt links (openapi/receipts.yaml): Pleo documents no codes for its file links.
+def receipt_not_found(file_name: str) -> ApiError:
+    return ApiError(404, "RECEIPT_NOT_FOUND", f"No receipt file {file_name}.")
+
+
+def receipt_link_invalid() -> ApiError:
+    return ApiError(403, "RECEIPT_LINK_INVALID", "The link's signature does not match it.")
+
+
+def receipt_link_expired(expires: int) -> ApiError:
+    return ApiError(
+        403,
+        "RECEIPT_LINK_EXPIRED",
+        f"The link expired at {expires} (Unix seconds); fetch the export item again for a new one.",
     )

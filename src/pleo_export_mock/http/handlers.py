@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from ..domain.item_updates import ItemUpdate
 from ..domain.models import ItemOutcome, ItemStatus, JobEvent, JobStatus
 from ..domain.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageRequest
 from ..validation.checker import parse_date_time
-from . import serialize
+from . import errors, receipts, serialize
 from .auth import company_scope
 from .call import Call, Handler, Reply
 from .errors import ApiError
@@ -87,14 +88,18 @@ def create_event(call: Call) -> Reply:
 def list_export_items(call: Call) -> Reply:
     request = page_request(call)
     page = call.store.export_items(call.caller.company_ids, call.params.get("job_id"), request)
-    data = [serialize.export_item_v3(row) for row in page.rows]
+    file_url = receipts.link_maker(call.state, call.request.host_url, call.sandbox.now())
+    data = [serialize.export_item_v3(row, file_url) for row in page.rows]
     return Reply(200, serialize.paginated(data, page, request, filters(call)))
 
 
 def find_job_item(call: Call) -> Reply:
+    # Optional in Pleo's signature (kept as Pleo has it), yet the lookup needs it.
+    entry_id = call.params.get("accounting_entry_id")
+    if entry_id is None:
+        raise errors.missing_parameter("accounting_entry_id")
     scope = company_scope(call.caller, call.params.get("company_id"), required=True)
-    # Required by the spec, so request validation has already refused a request without it.
-    item = call.store.find_job_item(scope, call.params["accounting_entry_id"])
+    item = call.store.find_job_item(scope, entry_id)
     return Reply(200, {"data": serialize.job_item_v3(item)})
 
 
@@ -112,7 +117,21 @@ def search_job_items(call: Call) -> Reply:
     return Reply(200, serialize.paginated(data, page, request, filters(call)))
 
 
-HANDLERS: dict[str, Handler] = {
+def answering_in_full(handler: Handler) -> Handler:
+    """The handler, with every nullable property of its answer's schema present (as null)."""
+
+    @functools.wraps(handler)
+    def answer(call: Call) -> Reply:
+        reply = handler(call)
+        schema = call.operation.responses.get(str(reply.status))
+        if schema is None or reply.body is None:
+            return reply
+        return Reply(reply.status, serialize.with_nulls(reply.body, schema), reply.media_type)
+
+    return answer
+
+
+_HANDLERS: dict[str, Handler] = {
     "getExportJobsListV3": list_jobs,
     "createExportJobV3": create_job,
     "getExportJobByIdV3": get_job,
@@ -123,6 +142,7 @@ HANDLERS: dict[str, Handler] = {
     "getExportJobItemByAccountingEntryIdV3": find_job_item,
     "searchExportJobItemsV3": search_job_items,
 }
+HANDLERS: dict[str, Handler] = {name: answering_in_full(h) for name, h in _HANDLERS.items()}
 
 
 def page_request(call: Call) -> PageRequest:

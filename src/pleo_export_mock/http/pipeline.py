@@ -21,7 +21,7 @@ from ..domain.errors import DomainError
 from ..errors import ToolError
 from ..faults import Fault
 from ..validation import RequestInvalid, Violation
-from . import errors
+from . import errors, lenient
 from .answer import Answer, json_answer
 from .call import JSON_TYPE, Call, Handler, Reply
 from .faults import call_info, dropped, faulty
@@ -164,7 +164,7 @@ class Pipeline:
                 request.headers,
                 request.content_type,
                 request.raw_body,
-                request.json,
+                lenient.as_validated(operation.operation_id, request.json, self.settings),
             )
         except RequestInvalid as invalid:
             raise errors.from_invalid_request(invalid) from None

@@ -1,7 +1,14 @@
-"""Domain objects -> Pleo's v3 wire shapes, field by field; nullable fields are sent as null."""
+"""Domain objects -> Pleo's v3 wire shapes, field by field; nullable fields are sent as null.
+
+`with_nulls` is the one place that makes the last promise hold for every answer: it fills each
+nullable property the spec declares and the data leaves out (a generated payload without a
+`subType`, say), so a connector may index any of them as it can on Pleo.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +18,7 @@ from ..domain.item_updates import ItemUpdateError
 from ..domain.lifecycle import JOB_EXPIRY_SECONDS
 from ..domain.models import ExportJob, JobItem
 from ..domain.pagination import Page, PageRequest
+from ..spec.model import JsonSchema
 
 LINK_BASE = "https://app.sandbox.pleo.invalid"
 
@@ -61,7 +69,10 @@ def job_item_v3(item: JobItem) -> dict[str, Any]:
     }
 
 
-def export_item_v3(row: ExportItemRow) -> dict[str, Any]:
+def export_item_v3(
+    row: ExportItemRow, file_url: Callable[[str, str], str] | None = None
+) -> dict[str, Any]:
+    """An export item; `file_url(company id, stored url)` gives each receipt its fetched link."""
     entry = row.entry
     links = {"exportItem": f"{LINK_BASE}/accounting/entries/{entry.id}"}
     body: dict[str, Any] = {
@@ -78,7 +89,84 @@ def export_item_v3(row: ExportItemRow) -> dict[str, Any]:
         # Vendor and bookkeeping data come only with vendor-based bookkeeping jobs.
         body["vendor"] = None
         body["bookkeeping"] = None
+    files = body.get("files")
+    if file_url is not None and isinstance(files, list):
+        body["files"] = [_linked(file, entry.company_id, file_url) for file in files]
     return body
+
+
+def _linked(file: Any, company_id: str, file_url: Callable[[str, str], str]) -> Any:
+    if not isinstance(file, dict) or not isinstance(file.get("url"), str):
+        return file  # hostile data stays as it was generated
+    return {**file, "url": file_url(company_id, file["url"])}
+def with_nulls(value: Any, schema: JsonSchema) -> Any:
+    """`value` with every nullable property its schema declares present, as null if left out.
+
+    Only the parts of `value` under such a property are copied, never filled in place: stored
+    payloads are shared by concurrent requests and must not change under them.
+    """
+    plan = _null_plan(schema)
+    return value if plan is None else plan.apply(value)
+
+
+@dataclass(frozen=True, slots=True)
+class _NullPlan:
+    """Where, under one schema, nullable properties may be missing; other parts are left out."""
+
+    nulls: tuple[str, ...]  # this object's nullable properties
+    properties: dict[str, _NullPlan]  # properties with nullable properties below them
+    items: _NullPlan | None  # an array's elements
+    extra: _NullPlan | None  # additionalProperties: every key not declared
+    declared: frozenset[str]
+
+    def apply(self, value: Any) -> Any:
+        if isinstance(value, list) and self.items is not None:
+            return [self.items.apply(element) for element in value]
+        if not isinstance(value, dict):
+            return value
+        filled = dict(value)
+        for key, item in value.items():
+            plan = self.properties.get(key) if key in self.declared else self.extra
+            if plan is not None:
+                filled[key] = plan.apply(item)
+        for key in self.nulls:
+            filled.setdefault(key, None)
+        return filled
+
+
+# id(schema) -> (schema, its plan); the schema is kept so that its id is never reused.
+_PLANS: dict[int, tuple[JsonSchema, _NullPlan | None]] = {}
+
+
+def _null_plan(schema: JsonSchema) -> _NullPlan | None:
+    cached = _PLANS.get(id(schema))
+    if cached is None:
+        cached = _PLANS[id(schema)] = (schema, _build_plan(schema))
+    return cached[1]
+
+
+def _build_plan(schema: JsonSchema) -> _NullPlan | None:
+    properties: dict[str, JsonSchema] = schema.get("properties", {})
+    below = {key: _sub_plan(sub) for key, sub in properties.items()}
+    plan = _NullPlan(
+        nulls=tuple(key for key, sub in properties.items() if _allows_null(sub)),
+        properties={key: sub for key, sub in below.items() if sub is not None},
+        items=_sub_plan(schema.get("items")),
+        extra=_sub_plan(schema.get("additionalProperties")),
+        declared=frozenset(properties),
+    )
+    empty = not (plan.nulls or plan.properties or plan.items or plan.extra)
+    return None if empty else plan
+
+
+def _sub_plan(schema: Any) -> _NullPlan | None:
+    return _null_plan(schema) if isinstance(schema, dict) else None
+
+
+def _allows_null(schema: JsonSchema) -> bool:
+    """The spec's schemas are JSON Schema here: `nullable` has become a "null" type."""
+    kind = schema.get("type")
+    return kind == "null" or (isinstance(kind, list) and "null" in kind)
 
 
 def update_error_v3(error: ItemUpdateError) -> dict[str, Any]:

@@ -15,6 +15,8 @@ class HttpSettings:
     clamp_limit: bool = False
     # `Authorization: Basic <key>` without base64 and colon, as one Pleo page shows it.
     accept_raw_api_key: bool = False
+    # Events naming the job `exportJobId` (a Pleo how-to's spelling) instead of the spec's `jobId`.
+    accept_export_job_id_key: bool = False
     max_body_bytes: int = 1024 * 1024
     # Deprecated operations answer with `Deprecation` and a successor `Link` (a sandbox addition).
     deprecation_headers: bool = True

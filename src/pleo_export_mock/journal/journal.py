@@ -85,8 +85,11 @@ def job_id_of(
     in_path = path_params.get("jobId")
     if in_path is not None:
         return str(in_path)
-    if isinstance(body, dict) and isinstance(body.get("jobId"), str):
-        return str(body["jobId"])
+    if isinstance(body, dict):
+        # `exportJobId`: a how-to's spelling, which HttpSettings.accept_export_job_id_key takes.
+        for key in ("jobId", "exportJobId"):
+            if isinstance(body.get(key), str):
+                return str(body[key])
     job_ids = query.get("job_id")
     return job_ids[0] if job_ids else None
 

@@ -7,43 +7,20 @@ The dicts here are payload fragments; the generator copies them into each payloa
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import uuid
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
-from . import catalog
-from .catalog import Merchant, Supplier
+from . import catalog, counterparties
+from .counterparties import Merchant, Supplier
+from .receipts import Receipt
+from .tax_ids import company_numbers
 
 Fragment = dict[str, Any]
 
-# VAT and company-registration numbers: '9' a digit, 'A' a capital letter.
-_VAT_NUMBER = {
-    "DK": "DK99999999",
-    "SE": "SE999999999901",
-    "NO": "NO999999999MVA",
-    "GB": "GB999999999",
-    "FR": "FR99999999999",
-    "DE": "DE999999999",
-    "IE": "IE9999999A",
-    "LU": "LU99999999",
-    "NL": "NL999999999B01",
-    "US": "99-9999999",
-    "AU": "99999999999",
-}
-_REGISTRATION_NUMBER = {
-    "DK": "99999999",
-    "SE": "559999-9999",
-    "NO": "999999999",
-    "GB": "99999999",
-    "FR": "999999999",
-    "DE": "HRB 999999",
-    "IE": "999999",
-    "LU": "B999999",
-    "US": "C9999999",
-    "AU": "999 999 999",
-}
 _FOREIGN_CURRENCY = {"IE": "EUR", "LU": "EUR", "NL": "EUR", "US": "USD", "AU": "USD"}
 # Foreign services are reverse-charged; foreign goods and hotels carry VAT we cannot reclaim.
 _REVERSE_CHARGED_ROLES = frozenset({"advertising", "software", "training", "consulting"})
@@ -55,6 +32,7 @@ def seeded_uuid(rng: random.Random) -> str:
 
 
 def fill(picture: str, rng: random.Random) -> str:
+    """A code after a picture: '9' a digit, 'A' a capital letter, anything else as written."""
     letters = "ABCDEFGHJKLMNPQRSTUVWXYZ"
     return "".join(
         str(rng.randrange(10)) if ch == "9" else rng.choice(letters) if ch == "A" else ch
@@ -98,6 +76,8 @@ class Book:
     pleo: Counterparty
     atm: Counterparty
     book_ids: dict[int, int] = field(default_factory=dict)  # year -> last reconciliation number
+    receipt_key: bytes = b""  # signs the links to this company's receipts
+    receipts: dict[str, Receipt] = field(default_factory=dict)  # id -> receipt, as generated
 
     @property
     def admin_id(self) -> str:
@@ -118,9 +98,9 @@ def build_book(rng: random.Random, country: str, currency: str) -> Book:
     vat = catalog.COUNTRIES[country].vat
     accounts = {role: _account(rng, name, code) for role, (name, code) in catalog.ACCOUNTS.items()}
     wallet = _account(rng, f"Pleo {currency} Account", catalog.WALLET_ACCOUNT_CODE)
-    merchants = [*catalog.LOCAL_MERCHANTS[country], *catalog.GLOBAL_MERCHANTS]
-    suppliers = [*catalog.LOCAL_SUPPLIERS[country], *catalog.GLOBAL_SUPPLIERS]
-    return Book(
+    merchants = [*counterparties.LOCAL_MERCHANTS[country], *counterparties.GLOBAL_MERCHANTS]
+    suppliers = [*counterparties.LOCAL_SUPPLIERS[country], *counterparties.GLOBAL_SUPPLIERS]
+    book = Book(
         country=country,
         currency=currency,
         vat=vat,
@@ -135,9 +115,12 @@ def build_book(rng: random.Random, country: str, currency: str) -> Book:
         ],
         merchants=[_merchant(rng, merchant, country) for merchant in merchants],
         suppliers=[_supplier(rng, supplier, country) for supplier in suppliers],
-        pleo=_merchant(rng, catalog.PLEO, country),
-        atm=_merchant(rng, catalog.ATM, country),
+        # Pleo bills its fees and pays cashback in the company's own currency.
+        pleo=_merchant(rng, dataclasses.replace(counterparties.PLEO, currency=currency), country),
+        atm=_merchant(rng, counterparties.ATM, country),
     )
+    book.receipt_key = rng.getrandbits(256).to_bytes(32, "big")  # drawn last: nothing shifts
+    return book
 
 
 def _account(rng: random.Random, name: str, code: str) -> Fragment:
@@ -188,6 +171,7 @@ def _tax_type(country: str, home: str, role: str) -> str | None:
 
 def _vendor(rng: random.Random, name: str, country: str, currency: str) -> Fragment:
     code = rng.randint(10_000, 99_999)
+    registration, vat_number = company_numbers(rng, country)
     return {
         "id": seeded_uuid(rng),
         "name": name,
@@ -195,8 +179,8 @@ def _vendor(rng: random.Random, name: str, country: str, currency: str) -> Fragm
         "country": country,
         "defaultCurrency": currency,
         "externalId": f"erp-vendor-{code}",
-        "registrationNumber": fill(_REGISTRATION_NUMBER.get(country, "99999999"), rng),
-        "taxRegistrationNumber": fill(_VAT_NUMBER.get(country, "99999999"), rng),
+        "registrationNumber": registration,
+        "taxRegistrationNumber": vat_number,
     }
 
 

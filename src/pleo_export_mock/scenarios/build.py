@@ -116,6 +116,7 @@ def _entry(data: dict[str, Any], at: DocPath) -> EntrySpec:
         tax=data.get("tax"),
         lines=data.get("lines"),
         receipts=data.get("receipts"),
+        receipt_link=data.get("receipt_link"),
         bookkeeping=data.get("bookkeeping"),
         overrides=data.get("overrides", {}),
         hostile=data.get("hostile", False),

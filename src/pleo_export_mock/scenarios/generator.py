@@ -20,8 +20,8 @@ from .book import Book, Counterparty, Fragment, seeded_uuid
 from .model import EntrySpec
 from .money import convert, euros_to_minor, split_amount, split_tax
 from .profiles import EUROS, MIX_TYPES, MIX_WEIGHTS, PROFILES, Profile
+from .receipts import Receipt, ReceiptLink
 
-FILES_URL = "https://files.sandbox.pleo.invalid/receipts"
 _DAY = 86_400
 
 
@@ -74,8 +74,8 @@ class PayloadGenerator:
         payload["accountingEntryLines"] = lines
         payload["additionalInformation"] = self._additional(rng, profile, party, role, moment)
         payload["bookkeeping"] = {"method": method} if method else None
-        payload["contraAccount"] = self._contra(profile, method)
-        payload["files"] = self._files(rng, profile, spec.receipts)
+        payload["contraAccount"] = self._contra(profile)
+        payload["files"] = self._files(rng, profile, spec)
         payload["note"] = note if note is not None else self._note(rng, role)
         payload["servicePeriod"] = _service_period(moment) if profile.invoice else None
         payload.update(self._parties(rng, profile, party, method))
@@ -240,25 +240,22 @@ class PayloadGenerator:
             else None,
         }
 
-    def _contra(self, profile: Profile, method: str | None) -> Fragment:
+    def _contra(self, profile: Profile) -> Fragment:
+        # An invoice always raises a payable, whatever the bookkeeping method: its payment
+        # (invoice_payment) clears that payable, so crediting the wallet here would pay twice.
         role = profile.contra
-        # Without accounts payable an invoice is paid straight from the wallet.
-        if role == "payables" and method != "accounts_payable":
-            role = "wallet"
         return dict(self.book.wallet_account if role == "wallet" else self.book.accounts[role])
 
-    def _files(self, rng: random.Random, profile: Profile, count: int | None) -> list[Fragment]:
+    def _files(self, rng: random.Random, profile: Profile, spec: EntrySpec) -> list[Fragment]:
+        """Receipts the sandbox serves itself; the URL stays a path until an item is fetched."""
+        link = ReceiptLink(spec.receipt_link or ReceiptLink.VALID)
         files = []
-        for _ in range(profile.receipts if count is None else count):
+        for _ in range(profile.receipts if spec.receipts is None else spec.receipts):
             image = not profile.invoice and rng.random() < 0.25
-            suffix, mime = ("jpg", "image/jpeg") if image else ("pdf", "application/pdf")
-            files.append(
-                {
-                    "url": f"{FILES_URL}/{seeded_uuid(rng)}.{suffix}",
-                    "type": mime,
-                    "size": rng.randint(18_000, 900_000),
-                }
-            )
+            mime = "image/png" if image else "application/pdf"
+            receipt = Receipt(seeded_uuid(rng), mime, rng.randint(18_000, 900_000), link)
+            self.book.receipts[receipt.id] = receipt
+            files.append({"url": receipt.path, "type": receipt.mime, "size": receipt.size})
         return files
 
     def _note(self, rng: random.Random, role: str) -> str | None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..resources import data_path
 from .build import build_scenario
+from .coherence import check_coherence
 from .errors import ScenarioError
 from .model import Scenario
 from .semantics import check_scenario
@@ -57,6 +58,7 @@ def _load(text: str, source: str) -> tuple[Scenario, Source]:
     check_schema(parsed)
     scenario = build_scenario(parsed)
     check_scenario(scenario, parsed)
+    check_coherence(scenario, parsed)  # expectations the credentials can reach
     return scenario, parsed
 
 

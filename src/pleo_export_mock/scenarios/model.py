@@ -33,6 +33,7 @@ class EntrySpec:
     tax: str | None = None  # inclusive | exclusive | reverse | none
     lines: int | None = None
     receipts: int | None = None
+    receipt_link: str | None = None  # valid | missing | expired (scenarios/receipts.py)
     bookkeeping: str | None = None  # forces bookkeeping data whatever the job says
     overrides: Mapping[str, Any] = field(default_factory=dict)
     # Hostile but valid data from the seed (reverse fuzzing); count and the knobs above unused.

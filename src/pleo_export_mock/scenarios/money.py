@@ -5,8 +5,9 @@ including or excluding tax, depending on the tax type"):
 
 - inclusive: the line amount includes the tax. tax = round(line * r / (1 + r)),
   net = line - tax, so net + tax == line.
-- exclusive: the line amount is before tax; the tax is computed on top of it:
-  net = line, tax = round(line * r).
+- exclusive: the tax code computes the tax on top of the net: the line amount (what was paid)
+  is net + round(net * r). net is the amount whose tax on top gives the line; where no net
+  does (rounding skips some line amounts), the nearest one, and tax = line - net.
 - reverse (reverse charge): the buyer self-assesses; nothing was paid to the seller for tax:
   net = line, tax = round(line * r), booked to both VAT accounts.
 """
@@ -25,6 +26,9 @@ def split_tax(line: int, rate: Fraction, tax_type: str) -> tuple[int, int]:
     if tax_type == "inclusive":
         tax = _round_div(magnitude * rate.numerator, rate.denominator + rate.numerator)
         return sign * (magnitude - tax), sign * tax
+    if tax_type == "exclusive":
+        net = _net_before_tax(magnitude, rate)
+        return sign * net, sign * (magnitude - net)
     tax = _round_div(magnitude * rate.numerator, rate.denominator)
     return sign * magnitude, sign * tax
 
@@ -48,6 +52,15 @@ def split_amount(total: int, weights: list[float]) -> list[int]:
     parts = [1 + int(spare * weight / scale) for weight in weights[:-1]]
     parts.append(total - sum(parts))
     return parts
+
+
+def _net_before_tax(gross: int, rate: Fraction) -> int:
+    """The net whose tax on top, rounded, makes `gross`; the nearest one if none does."""
+    nearest = _round_div(gross * rate.denominator, rate.denominator + rate.numerator)
+    for net in (nearest, nearest - 1, nearest + 1):
+        if net >= 0 and net + _round_div(net * rate.numerator, rate.denominator) == gross:
+            return net
+    return nearest
 
 
 def _round_div(numerator: int, denominator: int) -> int:

@@ -10,7 +10,7 @@ from typing import Any
 from ..domain.models import ExportJob
 from ..journal import JournalEntry
 from ..sandbox import JobAtStart
-from ..scenarios.model import Expectations
+from ..scenarios.model import Expectations, Scenario
 from .model import ConnectorRun
 
 EVENT = "createExportJobEventV3"
@@ -33,6 +33,8 @@ class Context:
     run: ConnectorRun | None = None  # the connector process, when `verify` ran one
     # seq -> the older (v0-v2) operation really called; `entries` name its v3 successor
     called_older: dict[int, str] = field(default_factory=dict)
+    scenario: Scenario | None = None  # what the sandbox was seeded from, to explain expectations
+    entry_ids: dict[str, list[str]] = field(default_factory=dict)  # scenario entry key -> ids
 
     # -- slices of the journal -----------------------------------------------------------
 

@@ -55,4 +55,6 @@ def build_context(sandbox: Sandbox, companies: Collection[str] | None = None) ->
         expectations=sandbox.scenario.expect,
         job_keys=dict(state.job_ids),
         called_older=called_older,
+        scenario=sandbox.scenario,
+        entry_ids=dict(state.entry_ids),
     )

@@ -9,6 +9,7 @@ from typing import Any
 
 from .. import junit
 from ..journal import CallList
+from .evidence import body_lines, cited, exchange_json, stderr_tail
 from .model import ConnectorRun, Finding, Severity, Verdict
 from .registry import RULES
 
@@ -24,9 +25,13 @@ class Outcome:
     run: ConnectorRun | None = None
 
 
-def format_text(verdict: Verdict, journal: CallList, *, evidence_lines: int = 4) -> str:
-    """Findings grouped by rule, each with its evidence, then a one-line verdict."""
-    by_seq = {entry.seq: entry for entry in journal}
+def format_text(
+    verdict: Verdict, journal: CallList, *, evidence_lines: int = 4, bodies: bool = False
+) -> str:
+    """Findings grouped by rule, each with its evidence, then a one-line verdict.
+
+    `bodies` adds the request and response bodies under each cited request.
+    """
     lines: list[str] = []
     for rule_id, findings in verdict.by_rule().items():
         rule = RULES.get(rule_id)
@@ -35,9 +40,10 @@ def format_text(verdict: Verdict, journal: CallList, *, evidence_lines: int = 4)
         for finding in findings:
             lines.append(f"  - {finding.message}")
             lines.append(f"    expected: {finding.expected}")
-            shown = [by_seq[s].describe() for s in finding.evidence if s in by_seq]
-            for line in shown[:evidence_lines]:
-                lines.append(f"    evidence: {line}")
+            shown = cited(journal, finding.evidence)
+            for entry in shown[:evidence_lines]:
+                lines.append(f"    evidence: {entry.describe()}")
+                lines.extend(body_lines(entry, " " * 6) if bodies else [])
             if len(shown) > evidence_lines:
                 lines.append(f"    evidence: ... and {len(shown) - evidence_lines} more")
         if rule:
@@ -55,7 +61,8 @@ def verdict_line(verdict: Verdict) -> str:
     )
 
 
-def format_outcome(outcome: Outcome) -> str:
+def format_outcome(outcome: Outcome, *, bodies: bool = False) -> str:
+    """The run's heading, the findings, the connector's last words when it failed, the verdict."""
     head = [
         f"scenario {outcome.scenario} (seed {outcome.seed}): "
         f"{len(outcome.journal)} request(s) to the sandbox"
@@ -64,7 +71,10 @@ def format_outcome(outcome: Outcome) -> str:
     if run is not None:
         status = "timed out" if run.timed_out else f"exited {run.exit_code}"
         head.append(f"connector `{' '.join(run.command)}` {status} after {run.duration:.2f} s")
-    return "\n".join([*head, "", format_text(outcome.verdict, outcome.journal)])
+        if run.exit_code != 0 or not outcome.verdict.ok:
+            head.extend(stderr_tail(run))
+    text = format_text(outcome.verdict, outcome.journal, bodies=bodies)
+    return "\n".join([*head, "", text])
 
 
 def finding_json(finding: Finding) -> dict[str, Any]:
@@ -79,7 +89,6 @@ def finding_json(finding: Finding) -> dict[str, Any]:
 
 def outcome_json(outcome: Outcome) -> dict[str, Any]:
     run = outcome.run
-    by_seq = {entry.seq: entry for entry in outcome.journal}
     return {
         "scenario": outcome.scenario,
         "seed": outcome.seed,
@@ -88,7 +97,8 @@ def outcome_json(outcome: Outcome) -> dict[str, Any]:
         "findings": [
             {
                 **finding_json(f),
-                "requests": [by_seq[s].describe() for s in f.evidence if s in by_seq],
+                "requests": [e.describe() for e in cited(outcome.journal, f.evidence)],
+                "exchanges": [exchange_json(e) for e in cited(outcome.journal, f.evidence)],
             }
             for f in outcome.verdict.findings
         ],

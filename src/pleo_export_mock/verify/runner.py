@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import subprocess
-import time
-from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TextIO
 
 from ..domain.credentials import Credential, CredentialKind
 from ..errors import UsageError
@@ -14,7 +12,8 @@ from ..http.connector_env import connector_env, connector_process_env
 from ..sandbox import Sandbox, SandboxConfig
 from ..server import SandboxServer
 from .evaluate import evaluate
-from .model import ConnectorRun
+from .launch import run_process
+from .progress import Progress
 from .report import Outcome
 
 
@@ -25,46 +24,31 @@ class VerifyOptions:
     seed: int | None = None
     timeout: float = 60.0
     no_deprecated: bool = False  # deprecated (v0-v2) operations fail the verdict
+    progress: TextIO | None = None  # where to report job transitions while the connector runs
 
 
 def verify(options: VerifyOptions) -> Outcome:
+    """Run the connector against a fresh sandbox of the scenario, and judge what it did."""
     sandbox = Sandbox(options.scenario, SandboxConfig(seed=options.seed, clock="running"))
     app = create_app(sandbox, HttpSettings(response_violations="log"))
     api_key, token = _credentials(sandbox)
     company_id = (api_key or token).company_ids[0]  # type: ignore[union-attr]
+    watch = None
+    if options.progress is not None:
+        print(
+            f"verify: scenario {sandbox.scenario.name} (seed {sandbox.seed}): "
+            f"running `{' '.join(options.command)}`",
+            file=options.progress,
+            flush=True,
+        )
+        watch = Progress(sandbox.journal, sandbox.at_start, options.progress)
     with SandboxServer(app) as server:
         given = connector_env(server.url, company_id, filter(None, (api_key, token)))
-        run = run_connector(options.command, connector_process_env(given), options.timeout)
+        run = run_process(options.command, connector_process_env(given), options.timeout, watch)
     companies = {company_id}
     strict = ("uses-current-api",) if options.no_deprecated else ()
     verdict = evaluate(sandbox, companies, run=run, as_errors=strict)
     return Outcome(sandbox.scenario.name, sandbox.seed, verdict, sandbox.journal.snapshot(), run)
-
-
-def run_connector(command: Sequence[str], env: dict[str, str], timeout: float) -> ConnectorRun:
-    started = time.monotonic()
-    try:
-        process = subprocess.Popen(
-            list(command),
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            errors="replace",  # a connector may print anything; its bytes are not ours to judge
-            stdin=subprocess.DEVNULL,
-        )
-    except OSError as problem:
-        raise UsageError(
-            f"cannot start the connector `{' '.join(command)}`: {problem.strerror or problem}"
-        ) from None
-    try:
-        stdout, stderr = process.communicate(timeout=timeout)
-        code: int | None = process.returncode
-    except subprocess.TimeoutExpired:
-        process.kill()
-        stdout, stderr = process.communicate()
-        code = None
-    return ConnectorRun(tuple(command), code, time.monotonic() - started, stdout, stderr)
 
 
 def _credentials(sandbox: Sandbox) -> tuple[Credential | None, Credential | None]:

@@ -105,30 +105,65 @@ def one_job_at_a_time(ctx: Context) -> Iterator[Finding]:
             open_job.pop(start.company_id, None)
 
 
+# Polling thresholds (docs/decisions.md, "Verifying connectors"). Only first pages count:
+# reading every page of one poll is what Pleo asks for.
+GENTLE_WINDOW, GENTLE_POLLS = 2.0, 6  # 6 polls within 2 s: a warning
+HOT_WINDOW, HOT_POLLS = 2.0, 40  # 40 polls within 2 s (20 a second, kept up): an error
+
+
+@rule(
+    "no-hot-polling",
+    "The job list is not polled in a hot loop",
+    guidance="Poll GET /v3/export-jobs every few minutes (or use the webhook); a loop that "
+    "asks again at once burns Pleo's rate limit for nothing.",
+    source="facts §1.13 step 1 (S4, S5)",
+)
+def no_hot_polling(ctx: Context) -> Iterator[Finding]:
+    burst = _densest_burst(_polls(ctx), HOT_WINDOW, HOT_POLLS)
+    if burst:
+        seconds = max(burst[-1].wall_time - burst[0].wall_time, 0.001)
+        yield no_hot_polling.finding(
+            f"{len(burst)} job-list polls in {seconds:.2f} s (#{burst[0].seq} to "
+            f"#{burst[-1].seq}): {len(burst) / seconds:.0f} a second.",
+            "Sleep between polls (minutes in production) or exit when nothing is eligible.",
+            (burst[0].seq, burst[-1].seq),
+        )
+
+
 @rule(
     "polls-gently",
-    "Polling is not a hot loop",
+    "Polling is not hurried",
     severity=Severity.WARNING,
     guidance="Poll GET /v3/export-jobs every few minutes (or use the webhook), not in a tight "
     "loop.",
     source="facts §1.13 step 1 (S4, S5)",
 )
 def polls_gently(ctx: Context) -> Iterator[Finding]:
-    window, limit = 2.0, 5
-    first_pages = [
-        e for e in ctx.calls(LIST_JOBS) if not {"after", "before", "offset"} & set(e.query)
-    ]
-    for index in range(len(first_pages) - limit):
-        burst = first_pages[index : index + limit + 1]
+    polls = _polls(ctx)
+    if _densest_burst(polls, HOT_WINDOW, HOT_POLLS):
+        return  # a hot loop: no-hot-polling's error says it already
+    burst = _densest_burst(polls, GENTLE_WINDOW, GENTLE_POLLS)
+    if burst:
+        yield polls_gently.finding(
+            f"{len(burst)} job-list polls within {GENTLE_WINDOW:.0f} s (#{burst[0].seq} to "
+            f"#{burst[-1].seq}).",
+            "Wait between polls (minutes in production); read all pages of one poll, then work.",
+            (e.seq for e in burst),
+        )
+
+
+def _polls(ctx: Context) -> list[JournalEntry]:
+    """First pages of the job list: each one is a poll."""
+    return [e for e in ctx.calls(LIST_JOBS) if not {"after", "before", "offset"} & set(e.query)]
+
+
+def _densest_burst(polls: list[JournalEntry], window: float, count: int) -> list[JournalEntry]:
+    """The first `count` consecutive polls that fit within `window` seconds, or []."""
+    for index in range(len(polls) - count + 1):
+        burst = polls[index : index + count]
         if burst[-1].wall_time - burst[0].wall_time < window:
-            yield polls_gently.finding(
-                f"{len(burst)} job-list polls within {window:.0f} s (#{burst[0].seq} to "
-                f"#{burst[-1].seq}).",
-                "Wait between polls (minutes in production); read all "
-                "pages of one poll, then work.",
-                (e.seq for e in burst),
-            )
-            return
+            return burst
+    return []
 
 
 def _untouched(claim: JournalEntry | None, seq: int) -> bool:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from ...domain.lifecycle import JOB_EXPIRED
 from ...domain.models import ItemStatus, JobStatus
 from ..context import Context, accepted_items, event_name
+from ..expectations import expectation_reason
 from ..model import Finding
 from ..registry import rule
 
@@ -179,9 +180,10 @@ def scenario_expectations(ctx: Context) -> Iterator[Finding]:
             continue  # another company's job: not this connector's to reach
         if end.status is not JobStatus(expected):
             final = ctx.final_event(end.id)
+            why = expectation_reason(ctx.scenario, key, ctx.entry_ids) if ctx.scenario else ""
             yield scenario_expectations.finding(
                 f"Job '{key}' ({end.id}) ended {end.status.value}; the scenario expects "
-                f"{expected}.",
+                f"{expected}" + (f", because {why}." if why else "."),
                 f"Reach {expected} for this job.",
                 [final.seq] if final else [],
             )

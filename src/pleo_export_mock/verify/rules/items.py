@@ -7,13 +7,16 @@ from datetime import datetime, timedelta
 
 from ...domain.models import JobStatus
 from ..context import (
+    EXPORT_ITEMS,
     LIST_ITEMS,
+    PUT_ITEMS,
     Context,
     accepted_items,
     answer_lost,
     applied,
     event_name,
     put_items,
+    reached_workflow,
     seen_item_ids,
 )
 from ..model import Finding, Severity
@@ -106,6 +109,34 @@ def read_all_item_pages(ctx: Context) -> Iterator[Finding]:
                 "Follow pagination.endCursor with `after` while hasNextPage is true, then process.",
                 [puts[0].seq, *(e.seq for e in reads[-3:])],
             )
+
+
+@rule(
+    "books-what-it-read",
+    "Every entry reported successful was read from the export items first",
+    guidance="Fetch each entry's accounting data (GET /v3/export-items?job_id=..., the data "
+    "layer) and book that; the job's items carry ids and statuses only.",
+    source="facts §1.8, §1.13 step 6 (S4, S5)",
+)
+def books_what_it_read(ctx: Context) -> Iterator[Finding]:
+    read: set[str] = set()  # entry ids whose data had reached the connector so far
+    invented: dict[str, list[tuple[int, str]]] = {}  # job -> (PUT, entry) booked unread
+    for entry in ctx.entries:
+        if entry.operation_id == EXPORT_ITEMS and not answer_lost(entry):
+            read |= seen_item_ids([entry])
+        elif entry.operation_id == PUT_ITEMS and reached_workflow(entry):
+            for item in put_items(entry):
+                entry_id = str(item.get("accountingEntryId"))
+                if item.get("status") == "successful" and entry_id not in read:
+                    invented.setdefault(str(entry.job_id), []).append((entry.seq, entry_id))
+    for job_id, unread in invented.items():
+        yield books_what_it_read.finding(
+            f"Job {job_id}: {len(unread)} entr{'y' if len(unread) == 1 else 'ies'} reported "
+            f"successful without their data ever being read (e.g. {unread[0][1]} at "
+            f"#{unread[0][0]}); what did the ERP book?",
+            "Read GET /v3/export-items?job_id=<job> (every page) and book from that data.",
+            sorted({seq for seq, _ in unread}),
+        )
 
 
 @rule(

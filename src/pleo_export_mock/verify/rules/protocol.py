@@ -50,7 +50,7 @@ def no_deprecated_status(ctx: Context) -> Iterator[Finding]:
     "uses-job-id-key",
     "Events name the job with `jobId`, not `exportJobId`",
     guidance="The spec's CreateExportJobEvent requires `jobId`; some how-to examples show "
-    "`exportJobId`, which the API refuses.",
+    "`exportJobId`. Pleo does not document that spelling; the sandbox refuses it by default.",
     source="facts §2 C1 (S1 vs S4)",
 )
 def uses_job_id_key(ctx: Context) -> Iterator[Finding]:
