@@ -18,6 +18,7 @@ BODIES: list[tuple[Any, str]] = [
     ([], JSON_TYPE),
     ('{"seq":1}\n{"seq":2}\n', "application/x-ndjson"),
     ("", "text/plain; charset=utf-8"),
+    (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", "application/pdf"),
 ]
 HEADERS = [None, {"Allow": "GET, HEAD", "Retry-After": "3"}, {"Deprecation": "true", "Link": "<x>"}]
 

@@ -202,11 +202,12 @@ class Pipeline:
 
 
 def to_response(reply: Reply, headers: dict[str, str] | None = None) -> Answer:
-    """Compact JSON in Pleo's media type, text as it is, no body at all when there is none."""
+    """Compact JSON in Pleo's media type, text or bytes as they are, no body when there is none."""
     if reply.body is None or reply.status == 0:
         return Answer(reply.status or 200, headers=headers)  # no body, so no media type
-    if reply.media_type != JSON_TYPE:
-        return Answer(reply.status, str(reply.body).encode(), reply.media_type, headers)
+    if reply.media_type != JSON_TYPE:  # text, or a file's bytes (receipts)
+        body = reply.body if isinstance(reply.body, bytes) else str(reply.body).encode()
+        return Answer(reply.status, body, reply.media_type, headers)
     return json_response(reply.status, reply.body, headers)
 
 
