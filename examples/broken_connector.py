@@ -17,7 +17,8 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -29,6 +30,15 @@ log = logging.getLogger("broken_connector")
 BREAKAGES: dict[str, str] = {}  # rule id -> the scenario to run the variant on
 VARIANTS: dict[str, type[Connector]] = {}
 C = TypeVar("C", bound=type[Connector])
+
+
+@contextmanager
+def refused(what: str) -> Iterator[None]:
+    """The variant's mistake: Pleo refuses it, the variant logs that and carries on."""
+    try:
+        yield
+    except ApiError as error:
+        log.warning("BROKEN: %s refused: %s", what, error)
 
 
 def breaks(rule: str, scenario: str = "pending") -> Callable[[C], C]:
@@ -111,11 +121,9 @@ class UpdatesBeforeStarting(Connector):
     def put_batch(self, job_id: str, batch: list[Json]) -> dict[str, str]:
         if self.unclaimed == job_id:
             self.unclaimed = None
-            try:
+            with refused("PUT before started"):
                 return super().put_batch(job_id, batch)
-            except ApiError as error:
-                log.warning("BROKEN: PUT before started: %s", error)
-                super().claim(job_id)
+            super().claim(job_id)
         return super().put_batch(job_id, batch)
 
 
@@ -138,9 +146,8 @@ class PageByPage(Connector):
         statuses = super().report(job_id, updates, job_items)
         path = f"/v3/export-jobs/{job_id}/items"
         while self.page["pagination"]["hasNextPage"]:
-            self.page = self.client.request(
-                "GET", path, {"after": self.page["pagination"]["endCursor"]}
-            )
+            after = {"after": self.page["pagination"]["endCursor"]}
+            self.page = self.client.request("GET", path, after)
             todo = [item for item in self.page["data"] if item["status"] in OPEN]
             more, _ = self.book(todo, self.data)
             statuses |= super().report(job_id, more, self.page["data"])
@@ -204,9 +211,8 @@ class NoExternalUrl(Connector):
 @breaks("exported-at-plausible")
 class ExportedTomorrow(Connector):
     def success_update(self, entry_id: str, voucher: Voucher) -> Json:
-        tomorrow = datetime.now(UTC) + timedelta(days=1)
-        exported_at = tomorrow.strftime("%Y-%m-%dT%H:%M:%SZ")
-        return super().success_update(entry_id, voucher) | {"exportedAt": exported_at}
+        tomorrow = (datetime.now(UTC) + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return super().success_update(entry_id, voucher) | {"exportedAt": tomorrow}
 
 
 @breaks("failure-has-reason", "partial_errors")
@@ -260,10 +266,8 @@ class VagueFailure(Connector):
 class FinishesTwice(Connector):
     def finish(self, job_id: str, event: str) -> None:
         super().finish(job_id, event)
-        try:
+        with refused(f"second {event}"):
             self.send_event(job_id, event)
-        except ApiError as error:
-            log.warning("BROKEN: second %s: %s", event, error)
 
 
 @breaks("final-event-agrees", "partial_errors")
@@ -289,10 +293,8 @@ class RestartsRecoveredJob(Connector):
 
     def process(self, job: Json) -> None:
         if job["status"] == "in_progress":
-            try:
+            with refused("restart"):
                 self.send_event(job["id"], "started")
-            except ApiError as error:
-                log.warning("BROKEN: restart refused: %s", error)
         super().process(job)
 
 
@@ -305,11 +307,9 @@ class RetriesRefusals(Connector):
 
     def run(self) -> int:
         for attempt in range(4):
-            try:
+            with refused(f"attempt {attempt + 1}"):
                 self.client.request("GET", f"/v3/export-jobs/{STALE_JOB_ID}")
-            except ApiError as error:
-                log.warning("BROKEN: attempt %d refused: %s", attempt + 1, error)
-                time.sleep(0.05)
+            time.sleep(0.05)
         return super().run()
 
 
@@ -338,10 +338,8 @@ class WrapsItems(Connector):
         if not self.wrapped:
             self.wrapped = True
             path = f"/v3/export-jobs/{job_id}/items"
-            try:
+            with refused("wrapped body"):
                 self.client.request("PUT", path, body={"items": batch})
-            except ApiError as error:
-                log.warning("BROKEN: wrapped body refused: %s", error)
         return super().put_batch(job_id, batch)
 
 
@@ -358,14 +356,20 @@ class DeprecatedStatusFilter(Connector):
 class ClaimsThroughV1(Connector):
     """Claims through the deprecated v1 event operation, then carries on in v3: one workflow."""
 
+    def send_event(self, job_id: str, event: str, **fields: str) -> None:
+        if event != "started":
+            return super().send_event(job_id, event, **fields)
+        self.client.request("POST", "/v1/export-job-events", body={"event": event, "jobId": job_id})
+
+
+@breaks("pinned-api-versions", "v3_only")
+class ReadsJobThroughV2(Connector):
+    """Reads each job through v2 first (an older client library's call), then works in v3."""
+
     def claim(self, job_id: str) -> bool:
-        body = {"event": "started", "jobId": job_id}
-        try:
-            self.client.request("POST", "/v1/export-job-events", body=body)
-        except ApiError as error:
-            log.warning("could not claim job %s: %s", job_id, error)
-            return False
-        return True
+        with refused("v2"):
+            self.client.request("GET", f"/v2/export-jobs/{job_id}")
+        return super().claim(job_id)
 
 
 @breaks("uses-job-id-key")
@@ -378,10 +382,8 @@ class ExportJobIdKey(Connector):
         if not self.misspelt:
             self.misspelt = True
             body = {"event": "started", "exportJobId": job_id}
-            try:
+            with refused("exportJobId"):
                 self.client.request("POST", "/v3/export-job-events", body=body)
-            except ApiError as error:
-                log.warning("BROKEN: exportJobId refused: %s", error)
         return super().claim(job_id)
 
 
@@ -395,10 +397,8 @@ class RawApiKey(Connector):
         if scheme == "Basic":
             secret = base64.b64decode(secret).decode().removesuffix(":")
         self.client.authorization = f"Basic {secret}"
-        try:
+        with refused("raw key"):
             self.list_open_jobs()
-        except ApiError as error:
-            log.warning("BROKEN: raw key refused: %s", error)
         self.client.authorization = correct
         return super().run()
 

@@ -69,3 +69,21 @@ def test_unpacked_wheel_serves_from_anywhere(wheel: Path, tmp_path: Path) -> Non
     assert result.returncode == 0, result.stderr
     module, data, status = result.stdout.split()
     assert module.startswith(str(site)) and data.startswith(str(site)) and status == "200"
+
+
+def test_wheel_carries_the_reference_connector_and_it_runs_outside_the_checkout(
+    wheel: Path, tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    assert (site / "pleo_export_mock" / "examples" / "fake_erp.py").exists()
+    result = subprocess.run(  # no credentials given: it must start, then refuse to run (2)
+        [sys.executable, "-m", "pleo_export_mock.examples.reference_connector"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(site), "PLEO_API_URL": "http://127.0.0.1:1"},
+        timeout=60,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "configuration" in result.stderr

@@ -50,10 +50,6 @@ def test_readme_rules_table_matches_the_catalogue(capsys: pytest.CaptureFixture[
 @pytest.mark.parametrize("source", PYTEST_FILES, ids=[f"file{i}" for i in range(len(PYTEST_FILES))])
 def test_readme_pytest_example_passes(source: str, pytester: pytest.Pytester) -> None:
     name = source.splitlines()[0].removeprefix("# ").removesuffix(".py")
-    pytester.makepyfile(**{name: source})
-    examples = pytester.path / "examples"
-    examples.mkdir()
-    for script in ("reference_connector.py", "fake_erp.py"):
-        (examples / script).write_text((README.parent / "examples" / script).read_text())
+    pytester.makepyfile(**{name: source})  # in a temporary folder: nothing of the checkout
     result = pytester.runpytest("-q")  # the plugin comes in through its entry point
     result.assert_outcomes(passed=source.count("\ndef test_"))

@@ -6,11 +6,14 @@ import argparse
 import gc
 import json
 import logging
+import os
 import sys
 from datetime import datetime
 from importlib.metadata import version
 from pathlib import Path
 
+from .cli_help import describe_commands
+from .cli_numbers import check_numbers
 from .errors import ToolError, UsageError
 
 # `serve` may run for days: its journal keeps the latest exchanges only, by count and by the
@@ -27,20 +30,39 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         result: int = args.run(args)
+        sys.stdout.flush()  # a reader that left early (`| head`) shows up here, not at exit
         return result
     except ToolError as problem:
         print(f"pleo-export-mock: error: {problem}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        _discard_stdout()
+        return EXIT_BROKEN_PIPE
+
+
+# What a shell reports for a program a closed pipe stopped (128 + SIGPIPE), as for `cat`.
+EXIT_BROKEN_PIPE = 141
+
+
+def _discard_stdout() -> None:
+    """Point stdout at the null device, so the interpreter's last flush cannot fail loudly."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, sys.stdout.fileno())
+    os.close(null)
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pleo-export-mock",
         description="A stateful sandbox of Pleo's Export API v3, and a judge for connectors.",
+        epilog="`pleo-export-mock COMMAND --help` shows a command's options, examples and exit "
+        "codes.",
     )
-    parser.add_argument("--version", action="version", version=version("pleo-export-mock"))
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {version('pleo-export-mock')}"
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     serve = commands.add_parser("serve", help="run the sandbox on a loopback port")
@@ -160,6 +182,8 @@ def _parser() -> argparse.ArgumentParser:
     fuzz.add_argument("--seed", type=int, default=1, help="seed of the run (default: 1)")
     fuzz.add_argument("--report-junit", type=Path, metavar="FILE", help="write JUnit XML")
     fuzz.set_defaults(run=_fuzz)
+    describe_commands(commands.choices)
+    check_numbers(commands.choices.values())
     return parser
 
 
@@ -176,18 +200,21 @@ def _timestamp(text: str) -> datetime:
 def _serve(args: argparse.Namespace) -> int:
     from .http import HttpSettings, create_app
     from .sandbox import Sandbox, SandboxConfig
-    from .server import AccessLog, SandboxServer
+    from .server import LOG_FORMAT, LOG_TIME_FORMAT, AccessLog, JobLog, SandboxServer
     from .summary import describe_sandbox
 
-    if not 0 <= args.port <= 65535:
-        raise UsageError(f"--port {args.port}: must be between 0 and 65535")
     sandbox = Sandbox(
         args.scenario, SandboxConfig(seed=args.seed, clock=args.clock, start=args.start)
     )
     sandbox.journal.max_entries = SERVE_JOURNAL_ENTRIES
     sandbox.journal.max_bytes = SERVE_JOURNAL_BYTES
     app = create_app(sandbox, HttpSettings(response_violations="log"))
-    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stdout)
+    jobs = JobLog(sandbox)
+    app.api.observers.append(jobs)
+    app.control.observers.append(jobs)  # pressing Export and moving the clock change jobs too
+    logging.basicConfig(
+        level=logging.INFO, format=LOG_FORMAT, datefmt=LOG_TIME_FORMAT, stream=sys.stdout
+    )
     # waitress reports every request that waits for a free thread; under load that drowns the log.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     if args.quiet:

@@ -13,14 +13,22 @@ from typing import TYPE_CHECKING, Any
 from waitress import wasyncore  # type: ignore[import-untyped]
 from waitress.server import create_server  # type: ignore[import-untyped]
 
+from .domain.clock import format_timestamp
+from .domain.models import ExportJob
+from .http import Exchange
 from .http.faults import QuietDrops
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
+    from .sandbox import Sandbox
+
 access_log = logging.getLogger("pleo_export_mock.access")
 # waitress's default of 100 let 98 idle connections lock every other client out.
 CONNECTION_LIMIT = 1000
+event_log = logging.getLogger("pleo_export_mock.events")
+LOG_FORMAT = "%(asctime)s.%(msecs)03d %(message)s"
+LOG_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S"
 
 
 class AccessLog:
@@ -45,6 +53,56 @@ class AccessLog:
             "%s %s %s %.1fms", environ["REQUEST_METHOD"], path, seen.get("status", "-"), elapsed
         )
         return body
+
+
+class JobLog:
+    """An observer for `serve`'s log: each injected fault, and every job that appeared or
+    changed status (an event, an expiry) since the last exchange.
+
+    It compares the jobs' statuses after each exchange with those it saw last, so it needs no
+    hook in the store; expiry happens there, lazily, whenever the store is used or the clock
+    is advanced. A new state (reset, another scenario) starts a new comparison.
+    """
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+        self._lock = threading.Lock()  # exchanges end on several worker threads
+        self._state: object = None
+        self._seen: dict[str, str] = {}
+
+    def __call__(self, exchange: Exchange) -> None:
+        if exchange.fault is not None:
+            request = exchange.request
+            event_log.info(
+                "fault %s injected into %s %s",
+                exchange.fault.describe(),
+                request.method,
+                request.path,
+            )
+        with self._lock:
+            self._compare()
+
+    def _compare(self) -> None:
+        state = self.sandbox.state
+        jobs = state.store.jobs()
+        statuses = {job.id: job.status.value for job in jobs}
+        if state is not self._state:
+            self._state, self._seen = state, statuses
+            return
+        for job in jobs:
+            before = self._seen.get(job.id)
+            if before != job.status.value:
+                event_log.info("%s", _job_change(job, before))
+        self._seen = statuses
+
+
+def _job_change(job: ExportJob, before: str | None) -> str:
+    if before is None:
+        return f"job {job.id} created {job.status.value} ({len(job.items)} items)"
+    change = f"job {job.id} {before} -> {job.status.value}"
+    if job.expired_at is not None:
+        return f"{change}: expired at {format_timestamp(job.expired_at)} (sandbox time)"
+    return change
 
 
 def _quiet_waitress() -> None:

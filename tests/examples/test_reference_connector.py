@@ -534,6 +534,9 @@ def check_broken(rule: str, run: Run) -> None:
     elif rule == "uses-job-id-key":
         first = _first(x.events())
         assert "exportJobId" in first.body and first.status == 400
+    elif rule == "pinned-api-versions":
+        assert [c.status for c in x.calls("GET", "/v2/")] == [403]
+        assert jobs[0].status.value == "completed"
     elif rule == "authenticates":
         assert x.exchanges[0].status == 401 and x.exchanges[1].status == 200
     elif rule == "uses-current-api":
@@ -565,4 +568,4 @@ def test_every_rule_id_has_a_variant() -> None:
         [sys.executable, str(BROKEN), "--list"], capture_output=True, text=True, timeout=30
     )
     assert [line.split()[0] for line in listed.stdout.splitlines()] == list(BREAKAGES)
-    assert len(BREAKAGES) == 29
+    assert len(BREAKAGES) == 30

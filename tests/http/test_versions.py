@@ -197,3 +197,21 @@ def test_older_versions_share_auth_journal_and_faults(
 def test_the_older_spec_is_served(client: Client) -> None:
     document = client.get("/openapi-v0-v2.json").json
     assert "/v1/export-jobs" in document["paths"]
+
+
+@pytest.mark.parametrize(
+    "job_id",
+    [
+        "%0D",  # a CR (or LF) in a header value would break the answer
+        "%0A%0Dx",
+        "%3E;rel=x",  # `>` would end the Link's target early
+        "%C3%A9%20x",  # non-ASCII and a space are not URI characters
+        "%25",
+    ],
+)
+def test_the_successor_link_is_a_uri_whatever_the_path_holds(api: Api, job_id: str) -> None:
+    """The refusal of a malformed job id is still deprecated, and its Link still well formed:
+    the path, decoded on arrival, is percent-encoded again."""
+    response = api("GET", f"/v2/export-jobs/{job_id}")
+    assert response.status_code == 400 and response.json["type"] == "INVALID_REQUEST"
+    assert response.headers["Link"] == f'</v3/export-jobs/{job_id}>; rel="successor-version"'

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import http.client
 import json
 import re
@@ -80,7 +81,77 @@ def test_serve_prints_url_credentials_and_logs_requests(
     header = "Basic " + base64.b64encode(f"{key.group(1)}:".encode()).decode()
     status, body = _get(f"{url.group(0)}/v3/export-jobs?statuses=pending", header)
     assert status == 200 and len(body["data"]) == 1  # type: ignore[arg-type]
-    assert serve_process.stdout.readline().startswith("GET /v3/export-jobs?statuses=pending 200")
+    assert re.fullmatch(
+        rf"{TIMESTAMP} GET /v3/export-jobs\?statuses=pending 200 [\d.]+ms\n",
+        serve_process.stdout.readline(),
+    )
+
+
+TIMESTAMP = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}"
+
+
+def _send(url: str, method: str, body: object, authorization: str = "") -> int:
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        method=method,
+        headers={"Content-Type": "application/json", "Authorization": authorization},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def _read_banner(process: subprocess.Popen[str]) -> tuple[str, str]:
+    """The URL and the API key's Authorization header, from the lines `serve` prints first."""
+    assert process.stdout is not None
+    lines = []
+    while not (line := process.stdout.readline()).startswith("Press Ctrl+C"):
+        assert line, "serve ended before its banner"
+        lines.append(line)
+    url = re.search(r"http://127\.0\.0\.1:\d+", lines[0])
+    key = re.search(r"PLEO_API_KEY=(\S+)", "".join(lines))
+    assert url and key
+    header = "Basic " + base64.b64encode(f"{key.group(1)}:".encode()).decode()
+    return url.group(0), header
+
+
+def _log_until(process: subprocess.Popen[str], wanted: str) -> list[str]:
+    assert process.stdout is not None
+    lines = []
+    while wanted not in (line := process.stdout.readline()):
+        assert line, f"the log ended without {wanted!r}: {lines}"
+        lines.append(line)
+    return [*lines, line]
+
+
+def test_serve_logs_job_transitions_expiries_and_faults(
+    serve_process: subprocess.Popen[str],
+) -> None:
+    url, header = _read_banner(serve_process)
+    body = _get(f"{url}/v3/export-jobs?statuses=pending", header)[1]
+    job = body["data"][0]["id"]  # type: ignore[index]
+    event = {"event": "started", "jobId": job}
+    assert _send(f"{url}/v3/export-job-events", "POST", event, header) == 202
+    started = _log_until(serve_process, "POST /v3/export-job-events 202")
+    assert any(
+        re.fullmatch(rf"{TIMESTAMP} job {job} pending -> in_progress\n", line) for line in started
+    )
+
+    assert _send(f"{url}/_mock/clock/advance", "POST", {"seconds": 3600}) == 200
+    expired = _log_until(serve_process, "POST /_mock/clock/advance 200")
+    assert any(f"job {job} in_progress -> failed: expired at " in line for line in expired)
+
+    fault = {"operation": "getExportJobsListV3", "nth": 1, "kind": "status", "status": 503}
+    assert _send(f"{url}/_mock/faults", "POST", {"faults": [fault]}) == 200
+    assert _get(f"{url}/v3/export-jobs?statuses=pending", header)[0] == 503
+    faulted = _log_until(serve_process, "GET /v3/export-jobs?statuses=pending 503")
+    assert any(
+        re.fullmatch(rf"{TIMESTAMP} fault status 503 injected into GET /v3/export-jobs\n", line)
+        for line in faulted
+    )
 
 
 def test_serve_refuses_a_busy_port() -> None:

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from werkzeug.test import Client
 
 from pleo_export_mock.http import create_app
 from pleo_export_mock.http.state_view import authorization_header
+from pleo_export_mock.resources import data_path
 from pleo_export_mock.sandbox import Sandbox
-from pleo_export_mock.verify import evaluate
+from pleo_export_mock.verify import RULES, evaluate
 from pleo_export_mock.verify.model import Severity
+
+# Rules about what became of the jobs: a connector that did nothing else leaves them open.
+WORKFLOW_OUTCOMES = ("all-eligible-jobs-finished", "scenario-expectations")
 
 
 def _mixed_run() -> Sandbox:
@@ -54,3 +60,26 @@ def test_no_deprecated_makes_each_use_an_error_naming_the_v3_replacement() -> No
         "Call createExportJobEventV3 (POST /v3/export-job-events) instead.",
         "Call getExportJobsListV3 (GET /v3/export-jobs) instead.",
     ]
+
+
+def test_calls_to_a_version_the_scenario_leaves_out_are_one_finding_and_nothing_else(
+    tmp_path: Path,
+) -> None:
+    """The v2 calls never reached the API: not a refused credential, not a deprecated call,
+    not a repeated refusal; only the pin, named with every call that broke it."""
+    text = data_path("fixtures", "pending.yaml").read_text(encoding="utf-8")
+    (tmp_path / "pending.yaml").write_text(text + "api_versions: [v3]\n", encoding="utf-8")
+    sandbox = Sandbox(tmp_path / "pending.yaml")
+    client = Client(create_app(sandbox))
+    auth = {"Authorization": authorization_header(sandbox.state.credentials[0])}
+    for _ in range(4):
+        assert client.get("/v2/export-jobs", headers=auth).status_code == 403
+    client.get("/v0/export-items", headers=auth)
+    verdict = evaluate(sandbox, rule_ids=[r for r in RULES if r not in WORKFLOW_OUTCOMES])
+    assert [(f.rule_id, f.evidence) for f in verdict.findings] == [
+        ("pinned-api-versions", (5,)),
+        ("pinned-api-versions", (1, 2, 3, 4)),
+    ]
+    assert "v2 was called 4 time(s) although the scenario allows only v3" in (
+        verdict.findings[1].message
+    )

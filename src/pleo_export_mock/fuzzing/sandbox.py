@@ -13,6 +13,9 @@ if TYPE_CHECKING:
     from ..http import Exchange, SandboxApp
     from ..sandbox import Sandbox
 
+V3_SPEC = "/openapi.json"
+LEGACY_SPEC = "/openapi-v0-v2.json"  # v0, v1 and v2
+
 
 @dataclass
 class _SpecWatch:
@@ -46,25 +49,28 @@ def fuzz_sandbox(
     max_examples: int = DEFAULT_MAX_EXAMPLES,
     seed: int = DEFAULT_SEED,
     app: SandboxApp | None = None,
+    spec_path: str = V3_SPEC,
 ) -> FuzzResult:
     """Fuzz the sandbox with its first credential; each phase starts from the scenario's start.
 
     A reset before each phase gives every phase the scenario's jobs to work on (an earlier
     phase may have finished them all); within a phase, stateful tests included, state evolves.
     `app` is the sandbox's app to fuzz; by default one that logs, not raises, its own spec
-    violations (see _SpecWatch).
+    violations (see _SpecWatch). `spec_path` is the served spec to fuzz: v3's, or
+    `LEGACY_SPEC` for v0-v2.
     """
     from ..http import HttpSettings, create_app
     from ..http.state_view import authorization_header
 
     app = app or create_app(sandbox, HttpSettings(response_violations="log"))
-    labels = {i: f"{o.method} {o.path}" for i, o in app.spec.operations.items()}
+    operations = {**app.spec.operations, **app.legacy_spec.operations}
+    labels = {i: f"{o.method} {o.path}" for i, o in operations.items()}
     watch = _SpecWatch(labels)
     app.observers.append(watch)
     headers = {"Authorization": authorization_header(sandbox.state.credentials[0])}
     options = FuzzOptions(headers=headers, max_examples=max_examples, seed=seed)
     try:
-        result = fuzz_wsgi(app, options, before_phase=lambda _phase: sandbox.reset())
+        result = fuzz_wsgi(app, options, lambda _phase: sandbox.reset(), spec_path)
     finally:
         app.observers.remove(watch)
     for finding in watch.findings:

@@ -10,18 +10,24 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from ..spec import Spec, load_spec
-from ..spec.loader import default_spec_path
+from ..spec import Spec, load_spec, shipped_spec
 from .auth import CredentialCheck
 from .call import Handler
 from .control import CONTROL_HANDLERS
 from .handlers import HANDLERS
+from .index import control_plane_spec
 from .operations import OperationTable
 from .pipeline import Observer, Pipeline, json_response
 from .receipts import RECEIPT_HANDLERS
 from .request import read_request
 from .settings import HttpSettings
-from .versions import LEGACY_HANDLERS, LEGACY_PREFIXES, deprecation_headers, legacy_spec
+from .versions import (
+    LEGACY_HANDLERS,
+    LEGACY_PREFIXES,
+    deprecation_headers,
+    legacy_spec,
+    require_pinned_version,
+)
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -30,10 +36,6 @@ if TYPE_CHECKING:
 
 CONTROL_PREFIX = "/_mock"
 FILES_PREFIX = "/files/"  # receipt files behind signed links (openapi/receipts.yaml)
-
-
-def control_plane_spec() -> Spec:
-    return load_spec(default_spec_path().with_name("control-plane.yaml"))
 
 
 class SandboxApp:
@@ -63,6 +65,7 @@ class SandboxApp:
             guard=guard,
             faults=True,
             operation_headers=headers,
+            gate=require_pinned_version,
         )
         # v0-v2: the same guard, faults and journal over the same state, as another face.
         self.legacy_spec = legacy_spec()
@@ -74,6 +77,7 @@ class SandboxApp:
             guard=guard,
             faults=True,
             operation_headers=headers,
+            gate=require_pinned_version,
         )
         self.legacy.observers = self.api.observers  # one journal, whatever the version
         control_spec = control_plane_spec()
@@ -85,7 +89,7 @@ class SandboxApp:
         )
         self.files = Pipeline(
             "receipt files",
-            OperationTable.of(load_spec(default_spec_path().with_name("receipts.yaml"))),
+            OperationTable.of(shipped_spec("receipts.yaml")),
             dict(RECEIPT_HANDLERS),
             self.settings,
         )
@@ -118,7 +122,7 @@ class SandboxApp:
 
     def _pipeline_for(self, path: str) -> Pipeline:
         """Which API a path belongs to; the Export API v3 takes whatever no other claims."""
-        if path == CONTROL_PREFIX:
+        if path in ("/", CONTROL_PREFIX):  # `/` is the control plane's too: where to start
             return self.control
         for prefixes, pipeline in self._prefixes:
             if path.startswith(prefixes):

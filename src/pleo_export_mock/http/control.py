@@ -11,6 +11,7 @@ from ..journal.export import to_har, to_ndjson
 from . import serialize, state_view
 from .call import Call, Handler, Reply
 from .entry_check import check_new_entry
+from .index import index
 
 NDJSON_TYPE = "application/x-ndjson"
 
@@ -98,6 +99,8 @@ def get_job_state(call: Call) -> Reply:
 
 
 CONTROL_HANDLERS: dict[str, Handler] = {
+    "root": index,
+    "index": index,
     "reset": reset,
     "getScenario": get_scenario,
     "loadScenario": load_scenario,

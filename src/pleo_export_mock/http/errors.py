@@ -5,6 +5,7 @@ Every Pleo-shaped error any API of the sandbox answers is built here.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..domain import errors as domain
@@ -114,6 +115,15 @@ def unauthorized(message: str) -> ApiError:
 
 def forbidden(message: str) -> ApiError:
     return ApiError(403, "FORBIDDEN", message)
+
+
+def version_not_pinned(version: str, pinned: Iterable[str]) -> ApiError:
+    """A call to an API version the scenario does not let the connector use (a sandbox rule)."""
+    allowed = ", ".join(sorted(pinned))
+    return forbidden(
+        f"This scenario lets connectors call only {allowed} of the Export API (api_versions); "
+        f"{version} is not one of them."
+    )
 
 
 def unsupported_api_version(detail: str) -> ApiError:

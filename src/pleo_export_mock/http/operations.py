@@ -52,7 +52,7 @@ class OperationTable:
         """The endpoint a request names, or Pleo-shaped 404 / 405 (with Allow)."""
         try:
             operation_id, path_args = self._routes.match(method, path)
-        except NoRoute:
+        except NoRoute:  # also a path a slash away from a route (`/_mock` for `/_mock/`)
             raise errors.not_found(path) from None
         except WrongMethod as wrong:
             raise errors.method_not_allowed(method, path, wrong.allowed) from None

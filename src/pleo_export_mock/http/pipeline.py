@@ -42,6 +42,8 @@ LOST_ANSWER = ("drop", "ambiguous_commit")  # faults after which the client sees
 Guard = Callable[["RequestRecord", "SeededSandbox", "Operation"], Credential]
 # Headers every answer of an operation carries, whatever the outcome (deprecation notices).
 OperationHeaders = Callable[["Operation", str], Mapping[str, str]]
+# Refuses (raises ApiError) a routed call before anything else happens to it.
+Gate = Callable[["Operation", "Sandbox"], None]
 
 
 class ResponseContractError(AssertionError):
@@ -85,6 +87,7 @@ class Pipeline:
         guard: Guard | None = None,
         faults: bool = False,
         operation_headers: OperationHeaders | None = None,
+        gate: Gate | None = None,
     ) -> None:
         table.require_handlers(handlers, name)
         self.name = name
@@ -94,6 +97,7 @@ class Pipeline:
         self.guard = guard
         self.faults = faults
         self.operation_headers = operation_headers
+        self.gate = gate
         self.observers: list[Observer] = []
 
     def __call__(self, request: RequestRecord, sandbox: Sandbox) -> WSGIApplication:
@@ -125,6 +129,8 @@ class Pipeline:
                 raise errors.missing_host()
             endpoint, exchange.path_params = self.table.match(request.method, request.path)
             exchange.operation_id = endpoint.operation.operation_id
+            if self.gate is not None:
+                self.gate(endpoint.operation, sandbox)
             exchange.fault = self._choose_fault(exchange, sandbox)
             return self._serve(exchange, endpoint, sandbox)
         except errors.ApiError as refusal:

@@ -51,6 +51,7 @@ def build_scenario(source: Source) -> Scenario:
         expect=_expectations(data.get("expect", {})),
         policy=Policy(**data.get("policy", {})),
         faults=_faults(source, data.get("faults", [])),
+        api_versions=frozenset(data["api_versions"]) if "api_versions" in data else None,
         source=source.file,
     )
 

@@ -111,6 +111,8 @@ class Scenario:
     expect: Expectations = field(default_factory=Expectations)
     policy: Policy = field(default_factory=Policy)  # the scenario's switches (decisions.md)
     faults: tuple[FaultRule, ...] = ()  # what goes wrong on the wire, and when
+    # The Export API versions a connector may call ("v0" ... "v3"); None: every version.
+    api_versions: frozenset[str] | None = None
     source: str = "<body>"  # the file as shown in messages, or what the text came from
     path: Path | None = None  # the file it was read from, if any
 

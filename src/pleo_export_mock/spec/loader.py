@@ -24,6 +24,11 @@ def default_spec_path() -> Path:
     return data_path("openapi", "export-api.yaml")
 
 
+def shipped_spec(file_name: str) -> Spec:
+    """One of the specs under openapi/ (the control plane's, an older version's, ...)."""
+    return load_spec(data_path("openapi", file_name))
+
+
 def load_spec(path: Path | str | None = None) -> Spec:
     """The spec at `path` (ours by default), read once per process while the file is unchanged.
 

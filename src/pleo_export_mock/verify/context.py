@@ -35,6 +35,10 @@ class Context:
     called_older: dict[int, str] = field(default_factory=dict)
     scenario: Scenario | None = None  # what the sandbox was seeded from, to explain expectations
     entry_ids: dict[str, list[str]] = field(default_factory=dict)  # scenario entry key -> ids
+    # The versions the scenario lets the connector call (None: all), and the calls to others:
+    # refused before they reached the API, they are in `off_pin`, not in `entries`.
+    api_versions: frozenset[str] | None = None
+    off_pin: list[JournalEntry] = field(default_factory=list)
 
     # -- slices of the journal -----------------------------------------------------------
 

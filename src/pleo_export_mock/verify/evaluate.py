@@ -10,7 +10,7 @@ from . import rules as _rules  # noqa: F401  (registers the catalogue)
 from .context import Context
 from .model import ConnectorRun, Finding, Severity, Verdict
 from .registry import RULES
-from .versions import as_current
+from .versions import as_current, on_pin
 
 if TYPE_CHECKING:
     from ..sandbox import Sandbox
@@ -42,7 +42,10 @@ def evaluate(
 
 
 def build_context(sandbox: Sandbox, companies: Collection[str] | None = None) -> Context:
-    entries, called_older = as_current(sandbox.journal.snapshot())
+    pinned = sandbox.scenario.api_versions
+    journal = sandbox.journal.snapshot()
+    off_pin = [e for e in journal if not on_pin(e, pinned)]
+    entries, called_older = as_current(e for e in journal if on_pin(e, pinned))
     if companies is None:
         used = {c for entry in entries for c in entry.company_ids}
         companies = used or {c.id for c in sandbox.store.companies()}
@@ -57,4 +60,6 @@ def build_context(sandbox: Sandbox, companies: Collection[str] | None = None) ->
         called_older=called_older,
         scenario=sandbox.scenario,
         entry_ids=dict(state.entry_ids),
+        api_versions=pinned,
+        off_pin=off_pin,
     )

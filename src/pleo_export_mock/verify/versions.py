@@ -12,7 +12,7 @@ import dataclasses
 import functools
 from collections.abc import Iterable
 
-from ..http.versions import legacy_spec, successor_of
+from ..http.versions import api_version, legacy_spec, successor_of
 from ..journal import JournalEntry
 
 
@@ -41,3 +41,10 @@ def as_current(entries: Iterable[JournalEntry]) -> tuple[list[JournalEntry], dic
             entry = dataclasses.replace(entry, operation_id=successor)
         current.append(entry)
     return current, called
+
+
+def on_pin(entry: JournalEntry, pinned: frozenset[str] | None) -> bool:
+    """A call of a version the scenario allows (None: all), or of no operation at all."""
+    if pinned is None or entry.operation_id is None:
+        return True
+    return api_version(entry.path) in pinned

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 
-from ...spec import Spec, load_spec
-from ...spec.loader import default_spec_path
+from ...spec import Spec, shipped_spec
 from .. import handlers as v3
 from ..call import Call, Handler, Reply
 from . import projections
 from .export_items import project_page
+from .pinning import api_version
 
 LEGACY_PREFIXES = ("/v0/", "/v1/", "/v2/")
 SPEC_FILE = "export-api-v0-v2.yaml"
@@ -21,12 +21,12 @@ SPEC_FILE = "export-api-v0-v2.yaml"
 
 def legacy_spec() -> Spec:
     """Our spec of Pleo's v0, v1 and v2 operations."""
-    return load_spec(default_spec_path().with_name(SPEC_FILE))
+    return shipped_spec(SPEC_FILE)
 
 
 def version_of(call: Call) -> str:
     """`v0`, `v1` or `v2`: the first segment of the operation's path."""
-    return call.operation.path.split("/")[1]
+    return api_version(call.operation.path)
 
 
 def list_jobs(call: Call) -> Reply:

@@ -1,0 +1,162 @@
+"""Every command in the README's console blocks works as typed.
+
+The commands run in README order with bash, in an empty folder beside a link to `./dev`
+(so files they write land there), with `.venv` already set up by the `./dev test` running
+this. A `serve` runs in the background until the next one or the end; the one change made
+to what is typed is the port: each `serve` gets `--port 0`, and `127.0.0.1:8080` in the
+commands after it becomes the port it chose, so a busy 8080 on this machine cannot fail it.
+
+A block preceded by `<!-- readme-test: skip (reason) -->` is not run; `./dev test` is not
+either, being this very suite (tests/test_readme.py checks it is what CI runs).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+README = ROOT / "README.md"
+BLOCK = re.compile(
+    r"(?:<!-- readme-test: skip \((?P<reason>[^)]+)\) -->\n)?```(?:console|bash)\n(?P<body>.*?)```",
+    re.DOTALL,
+)
+THIS_SUITE = "./dev test"
+BANNER_END = "Press Ctrl+C to stop."
+DEFAULT_ADDRESS = "127.0.0.1:8080"
+GUARD_SECONDS = 600  # a hung command fails the test instead of hanging the suite
+
+pytestmark = [pytest.mark.server, pytest.mark.slow]
+
+
+@dataclass(frozen=True)
+class Command:
+    text: str
+    skip: str | None
+
+    @property
+    def serves(self) -> bool:
+        """Whether this starts a sandbox that runs until stopped."""
+        words = self.text.split()
+        starts = words[:2] == ["./dev", "serve"] or words[:3] == ["./dev", "cli", "serve"]
+        return starts and "--help" not in words
+
+
+def readme_commands() -> list[Command]:
+    commands = []
+    for block in BLOCK.finditer(README.read_text(encoding="utf-8")):
+        for line in block["body"].splitlines():
+            if line.strip():
+                commands.append(Command(line.strip(), block["reason"]))
+    return commands
+
+
+COMMANDS = readme_commands()
+
+
+class Shell:
+    """Runs README commands in `folder`; keeps the latest `serve` running in the background."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.server: subprocess.Popen[bytes] | None = None
+        self.address = DEFAULT_ADDRESS
+
+    def serve(self, command: str) -> str:
+        self.stop()
+        log = self.folder / "serve.log"
+        with log.open("wb") as out:  # a file, not a pipe: a long log can never block the server
+            self.server = subprocess.Popen(
+                ["bash", "-c", f"exec {_without_comment(command)} --port 0"],
+                cwd=self.folder,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        banner = self._banner(log)
+        found = re.search(r"sandbox at http://(127\.0\.0\.1:\d+)", banner)
+        assert found, banner
+        self.address = found.group(1)
+        return banner
+
+    def _banner(self, log: Path) -> str:
+        deadline = time.monotonic() + GUARD_SECONDS
+        assert self.server is not None
+        while time.monotonic() < deadline:
+            text = log.read_text(encoding="utf-8", errors="replace")
+            if BANNER_END in text:
+                return text
+            if self.server.poll() is not None:
+                pytest.fail(f"serve ended with {self.server.returncode}:\n{text}")
+            time.sleep(0.05)
+        pytest.fail(f"serve printed no banner:\n{log.read_text()}")
+
+    def run(self, command: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["bash", "-c", command.replace(DEFAULT_ADDRESS, self.address)],
+            cwd=self.folder,
+            capture_output=True,
+            text=True,
+            timeout=GUARD_SECONDS,
+        )
+
+    def stop(self) -> None:
+        if self.server is not None:
+            if self.server.poll() is None:
+                os.killpg(self.server.pid, signal.SIGTERM)  # the group this test started
+            self.server.wait(timeout=30)
+            self.server = None
+
+
+def _without_comment(command: str) -> str:
+    return command.split("  #", 1)[0].strip()
+
+
+@pytest.fixture(scope="module")
+def shell(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shell]:
+    if Path(sys.prefix).resolve() != (ROOT / ".venv").resolve():
+        pytest.skip("runs ./dev, which needs this suite to run in its .venv (./dev test)")
+    folder = tmp_path_factory.mktemp("readme")
+    (folder / "dev").symlink_to(ROOT / "dev")
+    running = Shell(folder)
+    yield running
+    running.stop()
+
+
+def test_the_readme_has_commands_to_run() -> None:
+    assert any(c.serves for c in COMMANDS)
+    assert sum(c.skip is None for c in COMMANDS) >= 8
+    # Skips stay rare: only blocks another test runs as typed (verify --scenario all, st run).
+    assert sum(c.skip is not None for c in COMMANDS) <= 3
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=[c.text[:60] for c in COMMANDS])
+def test_readme_command_works_as_typed(command: Command, shell: Shell) -> None:
+    if command.skip:
+        pytest.skip(command.skip)
+    if _without_comment(command.text) == THIS_SUITE:
+        pytest.skip("this is the suite that runs this test")
+    if command.serves:
+        assert "pleo-export-mock: Pleo Export API v3 sandbox at" in shell.serve(command.text)
+        return
+    if shell.server is None:
+        shell.serve("./dev serve")  # the quick start's sandbox, when run on its own
+    if command.text.startswith("curl") and shutil.which("curl") is None:
+        pytest.skip("curl is not installed here")
+    result = shell.run(command.text)
+    assert result.returncode == 0, f"{command.text}\n{result.stdout}\n{result.stderr}"
+    assert result.stdout.strip(), f"{command.text} printed nothing"
+    if command.text.startswith("curl"):  # curl exits 0 on a 4xx too: look at the answer
+        answer = json.loads(result.stdout)
+        assert not {"type", "message"} <= set(answer), f"refused: {answer}"
