@@ -80,7 +80,7 @@ class Router:
         self._shapes = shapes
 
     def match(self, method: str, path: str) -> tuple[str, Mapping[str, str]]:
-        path = "/" + path.lstrip("/")  # as werkzeug: `//v3/x` is `/v3/x`
+        path = "/" + path.lstrip("/") if path else ""  # as werkzeug: `//v3/x` is `/v3/x`
         allowed: set[str] = set()
         by_method = self._literal.get(path)
         if by_method is not None:
