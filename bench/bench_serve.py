@@ -38,9 +38,11 @@ import json
 import os
 import platform
 import select
+import socket
 import statistics
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -87,12 +89,18 @@ class Target:
 
 
 def start_target(
-    label: str, kind: str, scenario: str, threads: int, log_dir: Path, timeout: float = 180
+    label: str,
+    kind: str,
+    scenario: str,
+    threads: int,
+    log_dir: Path,
+    timeout: float = 180,
+    server: str = "waitress",
 ) -> Target:
     """Start `bench/targets.py` and read the JSON line it prints once it listens."""
     log_path = log_dir / f"{label}.log"
     command = [sys.executable, str(TARGET_SCRIPT), kind, "--scenario", scenario]
-    command += ["--threads", str(threads)]
+    command += ["--threads", str(threads), "--server", server]
     with log_path.open("w") as log:
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True)
     assert process.stdout is not None
@@ -101,7 +109,25 @@ def start_target(
     if not line:
         process.kill()
         raise RuntimeError(f"{label} did not start; its log:\n{log_path.read_text()[-3000:]}")
-    return Target(label, process, json.loads(line), log_path)
+    target = Target(label, process, json.loads(line), log_path)
+    wait_listening(target, timeout)
+    return target
+
+
+def wait_listening(target: Target, timeout: float) -> None:
+    """granian prints its port before its worker listens: wait until a connection succeeds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", target.port), timeout=1).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline or target.process.poll() is not None:
+                target.stop()
+                raise RuntimeError(
+                    f"{target.label} does not listen; see {target.log_path}"
+                ) from None
+            time.sleep(0.05)
 
 
 # -- plain HTTP for setting the stage -------------------------------------------------------------

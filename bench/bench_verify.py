@@ -28,8 +28,20 @@ def one_run(scenario: str) -> tuple[float, float]:
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "report.json"
         started = time.perf_counter()
-        subprocess.run([*CLI, "verify", "--scenario", scenario, "--report-json", str(report),
-                        "--", *CONNECTOR], check=True, capture_output=True)
+        subprocess.run(
+            [
+                *CLI,
+                "verify",
+                "--scenario",
+                scenario,
+                "--report-json",
+                str(report),
+                "--",
+                *CONNECTOR,
+            ],
+            check=True,
+            capture_output=True,
+        )
         wall = time.perf_counter() - started
         connector = json.loads(report.read_text())["scenarios"][0]["connector"]
     return wall, float(connector["durationSeconds"])
@@ -54,8 +66,10 @@ def main() -> int:
         bare.append(interpreter_start())
     median = statistics.median(walls)
     print(f"verify --scenario {args.scenario} with the reference connector, {args.runs} runs")
-    print(f"  verify wall time     median {median:.3f} s   (min {min(walls):.3f}, "
-          f"max {max(walls):.3f})")
+    print(
+        f"  verify wall time     median {median:.3f} s   (min {min(walls):.3f}, "
+        f"max {max(walls):.3f})"
+    )
     print(f"  connector inside it  median {statistics.median(connectors):.3f} s")
     print(f"  bare python start    median {statistics.median(bare):.3f} s")
     print(f"  ratio verify / connector: {median / statistics.median(connectors):.1f}")

@@ -1,5 +1,8 @@
 """One benchmark target in its own process: `python bench/targets.py hello|sandbox [options]`.
 
+`--server waitress` (the default: `SandboxServer`, as the pytest plugin serves) or
+`--server granian` (one worker process, `--threads` Python threads for the app).
+
 Binds 127.0.0.1 on a free port, prints ONE JSON line on stdout for the parent, then serves
 until killed. The line holds the port and, for the sandbox, what the load needs: the scenario's
 API-key Authorization header, the company and the job to hit (the pending job, or the biggest).
@@ -15,8 +18,11 @@ import contextlib
 import gc
 import json
 import logging
+import os
+import socket
 import sys
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pleo_export_mock.server import SandboxServer
@@ -80,11 +86,48 @@ def sandbox_facts(sandbox: Sandbox) -> dict[str, Any]:
     }
 
 
+def granian_sandbox() -> Any:
+    """The sandbox app, made in granian's worker process (the factory granian imports)."""
+    app, _ = sandbox_app(os.environ.get("BENCH_SCENARIO", "pending"))
+    gc.freeze()
+    return app
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def serve_granian(target: str, facts: dict[str, Any], scenario: str, threads: int) -> None:
+    """granian, one worker: the app's state lives in that one process."""
+    from granian import Granian
+    from granian.constants import Interfaces
+
+    facts["port"] = free_port()
+    facts["server"] = "granian"
+    os.environ["BENCH_SCENARIO"] = scenario
+    server = Granian(
+        target,
+        address="127.0.0.1",
+        port=facts["port"],
+        interface=Interfaces.WSGI,
+        workers=1,
+        blocking_threads=threads,
+        factory=target.endswith("granian_sandbox"),
+        working_dir=Path(__file__).resolve().parent,
+        log_level="warning",
+    )
+    print(json.dumps(facts), flush=True)  # granian binds before its worker starts
+    server.serve()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("target", choices=("hello", "sandbox"))
     parser.add_argument("--scenario", default="pending")
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--server", choices=("waitress", "granian"), default="waitress")
     args = parser.parse_args(argv)
     facts: dict[str, Any] = {"target": args.target, "threads": args.threads}
     if args.target == "hello":
@@ -92,6 +135,10 @@ def main(argv: list[str] | None = None) -> int:
     else:
         app, sandbox = sandbox_app(args.scenario)
         facts.update(sandbox_facts(sandbox))
+    if args.server == "granian":
+        target = "targets:hello_app" if args.target == "hello" else "targets:granian_sandbox"
+        serve_granian(target, facts, args.scenario, args.threads)
+        return 0
     # waitress warns "Task queue depth is N" on stderr whenever a request waits for a thread,
     # i.e. tens of thousands of times per run: silence it in both targets, it is not under test.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 import time
 from collections.abc import Iterable
@@ -143,7 +144,19 @@ class SandboxServer:
         return f"http://{host}:{self.port}"
 
     def serve_forever(self) -> None:
-        self._server.run()
+        """Serve until Ctrl+C or SIGTERM, then let the requests in flight finish (up to 5 s).
+
+        waitress drains on KeyboardInterrupt or SystemExit; SIGTERM would otherwise end the
+        process at once and cut every answer half-made, so it is routed to the same path.
+        """
+        if threading.current_thread() is not threading.main_thread():
+            self._server.run()  # signal handlers belong to the main thread
+            return
+        previous = signal.signal(signal.SIGTERM, _exit_quietly)
+        try:
+            self._server.run()
+        finally:
+            signal.signal(signal.SIGTERM, previous)
 
     def start(self) -> SandboxServer:
         self._thread = threading.Thread(
@@ -185,3 +198,8 @@ class SandboxServer:
         traceback: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+def _exit_quietly(signum: int, frame: object) -> None:
+    """SIGTERM: leave as Ctrl+C does, through waitress's drain (see serve_forever)."""
+    raise SystemExit(0)

@@ -8,9 +8,8 @@ import socket
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from werkzeug.wrappers import Response
-
 from ..faults import CallInfo, Fault
+from .answer import Answer
 from .request import RequestRecord
 
 if TYPE_CHECKING:
@@ -36,7 +35,7 @@ def dropped() -> WSGIApplication:
     return _Dropped()
 
 
-def faulty(response: Response, fault: Fault) -> WSGIApplication:
+def faulty(response: Answer, fault: Fault) -> WSGIApplication:
     """A WSGI callable that answers `response` the way the fault says."""
     if fault.kind == "truncate":
         return _Truncated(response)
@@ -53,13 +52,12 @@ class _Dropped:
 
 
 class _Truncated:
-    def __init__(self, response: Response) -> None:
+    def __init__(self, response: Answer) -> None:
         self.body = response.get_data()
         self.response = response
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterator[bytes]:
-        headers = [(k, v) for k, v in self.response.headers.items() if k != "Content-Length"]
-        start_response(self.response.status, [*headers, ("Content-Length", str(len(self.body)))])
+        start_response(self.response.status, self.response.wire_headers())
         yield self.body[: len(self.body) // 2]
         raise ConnectionDropped("pleo-export-mock cut the answer short (injected fault)")
 

@@ -11,13 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from werkzeug.exceptions import MethodNotAllowed, NotFound
-from werkzeug.routing import RequestRedirect
-
 from ..errors import SpecError
 from ..spec import Spec
 from ..spec.model import Operation
-from ..spec.routing import build_url_map
+from ..spec.routing import NoRoute, Router, WrongMethod
 from ..validation import RequestValidator, ResponseValidator
 from . import errors
 
@@ -38,8 +35,7 @@ class OperationTable:
             )
             for operation_id, operation in spec.operations.items()
         }
-        # No rule depends on the host, so one adapter serves every request.
-        self._routes = build_url_map(spec.operations.values()).bind("sandbox")
+        self._routes = Router(spec.operations.values())
 
     @classmethod
     def of(cls, spec: Spec) -> OperationTable:
@@ -55,12 +51,12 @@ class OperationTable:
     def match(self, method: str, path: str) -> tuple[Endpoint, Mapping[str, Any]]:
         """The endpoint a request names, or Pleo-shaped 404 / 405 (with Allow)."""
         try:
-            operation_id, path_args = self._routes.match(path, method)
-        except (NotFound, RequestRedirect):  # a path a slash away from a route is not it
+            operation_id, path_args = self._routes.match(method, path)
+        except NoRoute:  # also a path a slash away from a route (`/_mock` for `/_mock/`)
             raise errors.not_found(path) from None
-        except MethodNotAllowed as exc:
-            raise errors.method_not_allowed(method, path, list(exc.valid_methods or [])) from None
-        return self.endpoints[str(operation_id)], path_args
+        except WrongMethod as wrong:
+            raise errors.method_not_allowed(method, path, wrong.allowed) from None
+        return self.endpoints[operation_id], path_args
 
     def require_handlers(self, handlers: Mapping[str, object], what: str) -> None:
         """Refuse to start when an operation of the spec has nobody to answer it."""

@@ -9,7 +9,6 @@ differ only in their guard, in whether faults apply, and in who observes them.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -17,14 +16,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from werkzeug.wrappers import Response
-
 from ..domain.credentials import Credential
 from ..domain.errors import DomainError
 from ..errors import ToolError
 from ..faults import Fault
 from ..validation import RequestInvalid, Violation
 from . import errors, lenient
+from .answer import Answer, json_answer
 from .call import JSON_TYPE, Call, Handler, Reply
 from .faults import call_info, dropped, faulty
 from .operations import Endpoint, OperationTable
@@ -209,17 +207,16 @@ class Pipeline:
         log.error(report)
 
 
-def to_response(reply: Reply, headers: dict[str, str] | None = None) -> Response:
-    """Compact JSON in Pleo's media type, text as it is, no body at all when there is none."""
+def to_response(reply: Reply, headers: dict[str, str] | None = None) -> Answer:
+    """Compact JSON in Pleo's media type, text or bytes as they are, no body when there is none."""
     if reply.body is None or reply.status == 0:
-        response = Response(status=reply.status or 200, headers=headers)
-        del response.headers["Content-Type"]  # no body, so no media type (not text/plain)
-        return response
-    if reply.media_type != JSON_TYPE:
-        return Response(reply.body, reply.status, headers, content_type=reply.media_type)
+        return Answer(reply.status or 200, headers=headers)  # no body, so no media type
+    if reply.media_type != JSON_TYPE:  # text, or a file's bytes (receipts)
+        body = reply.body if isinstance(reply.body, bytes) else str(reply.body).encode()
+        return Answer(reply.status, body, reply.media_type, headers)
     return json_response(reply.status, reply.body, headers)
 
 
-def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
-    payload = json.dumps(body, separators=(",", ":"), ensure_ascii=False)
-    return Response(payload, status=status, headers=headers, content_type=JSON_TYPE)
+def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Answer:
+    """Compact JSON in Pleo's media type."""
+    return json_answer(status, body, JSON_TYPE, headers)
