@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 
+from ...domain.clock import format_timestamp
 from ...domain.lifecycle import JOB_EXPIRED
 from ...domain.models import ItemStatus, JobStatus
 from ..context import Context, accepted_items, event_name
@@ -159,7 +161,7 @@ def finishes_before_expiry(ctx: Context) -> Iterator[Finding]:
         ):
             late = [e.seq for e in ctx.writes() if e.job_id == job_id and e.status == 422]
             yield finishes_before_expiry.finding(
-                f"Job {job_id} expired at {end.expired_at:%Y-%m-%dT%H:%M:%SZ} while the "
+                f"Job {job_id} expired at {_when(end.expired_at)} while the "
                 f"connector was working on it.",
                 "Finish within an hour of the last update, or update the job to keep it alive.",
                 late,
@@ -187,3 +189,7 @@ def scenario_expectations(ctx: Context) -> Iterator[Finding]:
                 f"Reach {expected} for this job.",
                 [final.seq] if final else [],
             )
+
+
+def _when(moment: datetime | None) -> str:
+    return "an unknown time" if moment is None else format_timestamp(moment)
