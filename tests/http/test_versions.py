@@ -8,6 +8,7 @@ import pytest
 from werkzeug.test import Client
 
 from pleo_export_mock.http import HttpSettings, create_app
+from pleo_export_mock.http.state_view import authorization_header
 from pleo_export_mock.sandbox import Sandbox
 
 from ..conftest import Api, all_items, start
@@ -215,3 +216,34 @@ def test_the_successor_link_is_a_uri_whatever_the_path_holds(api: Api, job_id: s
     response = api("GET", f"/v2/export-jobs/{job_id}")
     assert response.status_code == 400 and response.json["type"] == "INVALID_REQUEST"
     assert response.headers["Link"] == f'</v3/export-jobs/{job_id}>; rel="successor-version"'
+
+
+MULTI_CURRENCY = """
+name: multi_currency
+description: One company with multi-currency wallets and a pending job.
+seed: 5
+companies:
+- key: acme
+  name: Acme
+  multi_currency_wallets: true
+  entries: [{key: lunch, count: 2}]
+  jobs: [{key: export, status: pending, entries: [lunch]}]
+"""
+
+
+@pytest.mark.parametrize("version", LEGACY)
+def test_older_export_items_refuse_multi_currency_wallets_as_pleo_does(version: str) -> None:
+    sandbox = Sandbox("pending")
+    sandbox.load_scenario_text(MULTI_CURRENCY)
+    client = Client(create_app(sandbox))
+    auth = {"Authorization": authorization_header(sandbox.state.credentials[0])}
+    job_id = sandbox.state.job_ids["export"]
+    refused = client.get(f"/{version}/export-items?job_id={job_id}", headers=auth)
+    assert refused.status_code == 400
+    assert refused.json == {
+        "type": "UNSUPPORTED_API_VERSION",
+        "message": "Upgrade to Export API v3 or higher: The API version you are trying to "
+        "access does not support multi-currency wallets.",
+    }
+    served = client.get(f"/v3/export-items?job_id={job_id}", headers=auth)
+    assert served.status_code == 200 and len(served.json["data"]) == 2

@@ -63,6 +63,8 @@ class Company:
     name: str
     # False makes export-item reads and job creation answer MISSING_CONTRA_ACCOUNTS.
     contra_accounts_configured: bool = True
+    # Multi-currency wallets, which the v0-v2 export items cannot express (Pleo answers v2 400).
+    multi_currency_wallets: bool = False
 
 
 @dataclass(frozen=True, slots=True)

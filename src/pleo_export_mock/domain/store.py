@@ -91,9 +91,16 @@ class Store:
 
     @_locked
     def add_company(
-        self, name: str, company_id: str | None = None, *, contra_accounts_configured: bool = True
+        self,
+        name: str,
+        company_id: str | None = None,
+        *,
+        contra_accounts_configured: bool = True,
+        multi_currency_wallets: bool = False,
     ) -> Company:
-        company = Company(company_id or self.ids.uuid(), name, contra_accounts_configured)
+        company = Company(
+            company_id or self.ids.uuid(), name, contra_accounts_configured, multi_currency_wallets
+        )
         if company.id in self._companies:
             raise ValueError(f"company {company.id} already exists")
         self._companies[company.id] = _CompanyState(company)

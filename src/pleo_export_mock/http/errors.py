@@ -126,6 +126,17 @@ def version_not_pinned(version: str, pinned: Iterable[str]) -> ApiError:
     )
 
 
+def multi_currency_unsupported() -> ApiError:
+    """Pleo's own answer, word for word, to an older version's export items read for a company
+    with multi-currency wallets."""
+    return ApiError(
+        400,
+        "UNSUPPORTED_API_VERSION",
+        "Upgrade to Export API v3 or higher: The API version you are trying to access does not "
+        "support multi-currency wallets.",
+    )
+
+
 def unsupported_api_version(detail: str) -> ApiError:
     """An older API version cannot express what the state holds (Pleo's multi-currency answer)."""
     return ApiError(

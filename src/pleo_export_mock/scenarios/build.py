@@ -93,6 +93,7 @@ def _company(source: Source, data: dict[str, Any], at: DocPath) -> CompanySpec:
         currency=data.get("currency", COUNTRIES[country].currency),
         id=data.get("id"),
         contra_accounts_configured=data.get("contra_accounts_configured", True),
+        multi_currency_wallets=data.get("multi_currency_wallets", False),
         vendor_based_bookkeeping=vendor_based,
         entries=tuple(
             _entry(entry, (*at, "entries", position))

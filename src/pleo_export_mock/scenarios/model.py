@@ -79,6 +79,7 @@ class CompanySpec:
     currency: str
     id: str | None = None
     contra_accounts_configured: bool = True
+    multi_currency_wallets: bool = False
     vendor_based_bookkeeping: bool = False
     entries: tuple[EntrySpec, ...] = ()
     jobs: tuple[JobSpec, ...] = ()

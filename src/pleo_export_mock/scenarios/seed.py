@@ -65,7 +65,10 @@ def _seed_company(
 ) -> None:
     store = sandbox.store
     record = store.add_company(
-        company.name, company.id, contra_accounts_configured=company.contra_accounts_configured
+        company.name,
+        company.id,
+        contra_accounts_configured=company.contra_accounts_configured,
+        multi_currency_wallets=company.multi_currency_wallets,
     )
     sandbox.company_ids[company.key] = record.id
     book = build_book(ids.fork(f"book:{company.key}"), company.country, company.currency)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 
 from ...spec import Spec, shipped_spec
+from .. import errors
 from .. import handlers as v3
 from ..call import Call, Handler, Reply
 from . import projections
@@ -56,8 +57,19 @@ def _job_items(handler: Handler) -> Handler:
 
 
 def list_export_items(call: Call) -> Reply:
+    _refuse_multi_currency_wallets(call)
     reply = v3.list_export_items(call)
     return Reply(reply.status, project_page(version_of(call), call.operation, reply.body))
+
+
+def _refuse_multi_currency_wallets(call: Call) -> None:
+    """Pleo: with multi-currency wallets, v2's export items answer 400 UNSUPPORTED_API_VERSION
+    (the older versions cannot express them either)."""
+    job_id = call.params.get("job_id")
+    scope = call.caller.company_ids
+    companies = [call.store.get_job(scope, job_id).company_id] if job_id else scope
+    if any(call.store.company(company).multi_currency_wallets for company in companies):
+        raise errors.multi_currency_unsupported()
 
 
 _BY_BASE: dict[str, Handler] = {
