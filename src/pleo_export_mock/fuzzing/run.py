@@ -29,10 +29,13 @@ TESTING_PHASES = frozenset(
 
 
 def fuzz_wsgi(
-    app: WSGIApplication, options: FuzzOptions, before_phase: PhaseHook | None = None
+    app: WSGIApplication,
+    options: FuzzOptions,
+    before_phase: PhaseHook | None = None,
+    spec_url: str = "/openapi.json",
 ) -> FuzzResult:
-    """Fuzz an in-process WSGI app that serves the spec at /openapi.json."""
-    schema = schemathesis.openapi.from_wsgi("/openapi.json", app, config=build_config(options))
+    """Fuzz an in-process WSGI app against the spec it serves at `spec_url`."""
+    schema = schemathesis.openapi.from_wsgi(spec_url, app, config=build_config(options))
     with probe_safe_wsgi_transport():
         return execute(schema, options, before_phase)
 

@@ -46,25 +46,28 @@ def fuzz_sandbox(
     max_examples: int = DEFAULT_MAX_EXAMPLES,
     seed: int = DEFAULT_SEED,
     app: SandboxApp | None = None,
+    spec_url: str = "/openapi.json",
 ) -> FuzzResult:
     """Fuzz the sandbox with its first credential; each phase starts from the scenario's start.
 
     A reset before each phase gives every phase the scenario's jobs to work on (an earlier
     phase may have finished them all); within a phase, stateful tests included, state evolves.
     `app` is the sandbox's app to fuzz; by default one that logs, not raises, its own spec
-    violations (see _SpecWatch).
+    violations (see _SpecWatch). `spec_url` picks the API: the Export API v3 by default,
+    `/openapi-webhook-subscriptions.json` for the Webhook Subscriptions API.
     """
     from ..http import HttpSettings, create_app
     from ..http.state_view import authorization_header
 
     app = app or create_app(sandbox, HttpSettings(response_violations="log"))
-    labels = {i: f"{o.method} {o.path}" for i, o in app.spec.operations.items()}
+    operations = {**app.spec.operations, **app.subscriptions_spec.operations}
+    labels = {i: f"{o.method} {o.path}" for i, o in operations.items()}
     watch = _SpecWatch(labels)
     app.observers.append(watch)
     headers = {"Authorization": authorization_header(sandbox.state.credentials[0])}
     options = FuzzOptions(headers=headers, max_examples=max_examples, seed=seed)
     try:
-        result = fuzz_wsgi(app, options, before_phase=lambda _phase: sandbox.reset())
+        result = fuzz_wsgi(app, options, lambda _phase: sandbox.reset(), spec_url)
     finally:
         app.observers.remove(watch)
     for finding in watch.findings:
