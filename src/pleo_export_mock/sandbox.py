@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
+from .delivery import HostPolicy, Outbox, export_job_created
 from .domain.clock import FrozenClock, RunningClock
 from .domain.models import EntryState, ExportJob, ItemStatus, JobStatus
 from .domain.policy import Policy
@@ -37,6 +38,8 @@ class SandboxConfig:
     clock: ClockMode = "frozen"
     start: datetime | None = None  # None: DEFAULT_START when frozen, the wall clock when running
     policy: Policy | None = None  # None: the scenario's own (strict unless it says otherwise)
+    # Hosts webhook deliveries may go to beside loopback addresses (`serve --allow-webhook-host`)
+    webhook_hosts: frozenset[str] = frozenset()
 
 
 class Sandbox:
@@ -59,6 +62,8 @@ class Sandbox:
         self.at_start: dict[str, JobAtStart] = {}
         self.faults = FaultPlan()
         self._first_moments = FirstMoments()
+        # Webhook deliveries, sent by a background worker that starts with the first event.
+        self.outbox = Outbox(self.journal, self.now, HostPolicy(self.config.webhook_hosts))
         self.state: SeededSandbox = self._build()
 
     # -- lifecycle of the whole sandbox ----------------------------------------------------
@@ -149,8 +154,11 @@ class Sandbox:
         return [store.add_entry(company_id, payload).id for payload in payloads]
 
     def advance_clock(self, seconds: float) -> datetime:
-        """Move the sandbox clock forward (jobs due expire at once); returns the new time."""
-        return self.state.store.advance(timedelta(seconds=seconds))
+        """Move the sandbox clock forward (jobs due expire at once, retries come due); returns
+        the new time."""
+        moved = self.state.store.advance(timedelta(seconds=seconds))
+        self.outbox.wake()
+        return moved
 
     def now(self) -> datetime:
         """The sandbox clock's time."""
@@ -165,10 +173,20 @@ class Sandbox:
         entries = self.state.store.entries(self.company_id(company), EntryState.EXPORTED)
         return [e.id for e in entries]
 
+    def close(self) -> None:
+        """Stop sending webhooks; the sandbox's state stays readable."""
+        self.outbox.close()
+
     # -- internals -----------------------------------------------------------------------------
+
+    def _announce(self, store: Store, job: ExportJob) -> None:
+        """A job was created: Pleo sends `v1.export-job.created` to whoever subscribed."""
+        event = export_job_created(job, store.now(), store.subscriptions.ids)
+        self.outbox.announce(event, store.subscriptions)
 
     def _build(self) -> SeededSandbox:
         self.journal.reset()  # a fresh state starts a fresh record
+        self.outbox.clear()  # undelivered events belong to the state being left
         self._added = 0  # entries added after seeding, numbering their data streams
         policy = self.config.policy or self.scenario.policy
         if self.config.clock == "running":  # times are relative to now: seed them again
@@ -180,6 +198,8 @@ class Sandbox:
                 self.scenario, self.seed, policy, self.config.start or DEFAULT_START
             )
         self.faults = FaultPlan(self.scenario.faults, self.seed, state.job_ids)
+        store = state.store
+        store.job_created.append(lambda job: self._announce(store, job))
         return state
 
 

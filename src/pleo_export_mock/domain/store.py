@@ -74,6 +74,8 @@ class Store:
         self._open_jobs: dict[str, ExportJob] = {}
         self._sequence = 0
         # Webhook subscriptions draw ids from their own stream: subscribing shifts no job id.
+        # Told of every job created after seeding (Pleo's webhooks); a copy starts with none.
+        self.job_created: list[Callable[[ExportJob], None]] = []
         self.subscriptions = Subscriptions(
             clock, IdFactory(ids.fork("subscriptions").getrandbits(63))
         )
@@ -137,6 +139,8 @@ class Store:
             set_entry_state(state.entries, entry_id, EntryState.IN_JOB)
             job.add_item(entry_id)
         self._insert_job(state, job)
+        for listener in self.job_created:
+            listener(job)
         return job
 
     @_locked

@@ -194,6 +194,10 @@ class Subscriptions:
             ordering, request, lambda a: not operation_types or a.operation_type in operation_types
         )
 
+    def current(self, subscription_id: str) -> Subscription | None:
+        """The subscription as it is now, whoever owns it; None once deleted."""
+        return self._books.subscriptions.get(subscription_id)
+
     def receiving(self, company_id: str, event_type: str) -> list[Subscription]:
         """The subscriptions an event of this company and type goes to, oldest first."""
         with self._lock:

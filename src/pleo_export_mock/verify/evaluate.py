@@ -42,7 +42,9 @@ def evaluate(
 
 
 def build_context(sandbox: Sandbox, companies: Collection[str] | None = None) -> Context:
-    entries, called_older = as_current(sandbox.journal.snapshot())
+    # The connector's requests only: webhook deliveries the sandbox sent are not its doing.
+    inbound = sandbox.journal.snapshot().filter(lambda entry: entry.direction == "inbound")
+    entries, called_older = as_current(inbound)
     if companies is None:
         used = {c for entry in entries for c in entry.company_ids}
         companies = used or {c.id for c in sandbox.store.companies()}

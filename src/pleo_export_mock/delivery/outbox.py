@@ -1,0 +1,232 @@
+"""The attempts due, and the one background worker that sends them.
+
+Announcing an event only queues its first attempts and wakes the worker, so a request that
+creates a job is never held up by a slow endpoint. Attempts are due by the sandbox clock;
+the worker also looks every `poll_s` wall seconds, so retries come due as a running clock
+ticks or as the clock is advanced.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from ..domain.subscriptions import Subscription, Subscriptions
+from ..journal.journal import Journal, JournalEntry, Masking
+from .event import Event
+from .hosts import HostPolicy
+from .schedule import ATTEMPT_TIMEOUT_S, RETRY_SCHEDULE
+from .send import Answer, post, signed_headers
+
+OUTBOUND = "outbound"
+
+
+@dataclass(order=True)
+class _Attempt:
+    due: datetime
+    order: int  # ties in due time go in announcement order
+    event: Event = field(compare=False)
+    subscriptions: Subscriptions = field(compare=False)
+    subscription_id: str = field(compare=False)
+    number: int = field(compare=False, default=0)  # 0: the first attempt
+
+
+class Outbox:
+    """Deliveries waiting to be sent, sent at least once, retried on the schedule."""
+
+    def __init__(
+        self,
+        journal: Journal,
+        now: Callable[[], datetime],
+        hosts: HostPolicy | None = None,
+        *,
+        timeout_s: float = ATTEMPT_TIMEOUT_S,
+        schedule: tuple[timedelta, ...] = RETRY_SCHEDULE,
+        poll_s: float = 0.1,
+    ) -> None:
+        self.journal = journal
+        self.now = now  # the sandbox clock
+        self.hosts = hosts or HostPolicy()
+        self.timeout_s = timeout_s
+        self.schedule = schedule
+        self.poll_s = poll_s
+        self._due: list[_Attempt] = []
+        self._order = itertools.count()
+        self._in_flight = 0
+        self._changed = threading.Condition()
+        self._worker: threading.Thread | None = None
+        self._closed = False
+        self._masking = Masking()
+
+    # -- what the sandbox calls ------------------------------------------------------------
+
+    def announce(self, event: Event, subscriptions: Subscriptions) -> int:
+        """Queue the event for every active subscription that wants it; returns how many."""
+        targets = subscriptions.receiving(event.company_id, event.event_type)
+        with self._changed:
+            if self._closed:
+                return 0
+            for target in targets:
+                due = event.happened_at + self.schedule[0]
+                attempt = _Attempt(due, next(self._order), event, subscriptions, target.id)
+                heapq.heappush(self._due, attempt)
+            self._start_worker()
+            self._changed.notify_all()
+        return len(targets)
+
+    def wake(self) -> None:
+        """Look for due attempts now (the sandbox clock moved)."""
+        with self._changed:
+            self._changed.notify_all()
+
+    def clear(self) -> None:
+        """Forget every attempt not yet sent (a reset: the events belong to the old state)."""
+        with self._changed:
+            self._due.clear()
+            self._changed.notify_all()
+
+    def close(self) -> None:
+        """Stop the worker after the attempt in flight, if any; nothing more is sent."""
+        with self._changed:
+            self._closed = True
+            self._due.clear()
+            self._changed.notify_all()
+            worker, self._worker = self._worker, None
+        if worker is not None and worker is not threading.current_thread():
+            worker.join(timeout=self.timeout_s + 1)
+
+    @property
+    def closed(self) -> bool:
+        """Whether `close` was called: nothing more is queued or sent."""
+        return self._closed
+
+    @property
+    def waiting(self) -> int:
+        """Attempts queued, due or not."""
+        with self._changed:
+            return len(self._due)
+
+    def wait_idle(self, timeout_s: float = 10.0) -> bool:
+        """Wait until nothing is due by the sandbox clock and nothing is being sent."""
+        deadline = time.monotonic() + timeout_s
+        with self._changed:
+            while self._in_flight or self._next_due() is not None:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._changed.wait(min(left, self.poll_s))
+            return True
+
+    # -- the worker ---------------------------------------------------------------------------
+
+    def run_due(self) -> int:
+        """Send every attempt due now, one by one; returns how many were sent."""
+        sent = 0
+        while (attempt := self._take_due()) is not None:
+            try:
+                self._attempt(attempt)
+            finally:
+                with self._changed:
+                    self._in_flight -= 1
+                    self._changed.notify_all()
+            sent += 1
+        return sent
+
+    def _start_worker(self) -> None:
+        if self._worker is None and not self._closed:
+            self._worker = threading.Thread(
+                target=self._work, name="pleo-export-mock-webhooks", daemon=True
+            )
+            self._worker.start()
+
+    def _work(self) -> None:
+        while True:
+            with self._changed:
+                if self._closed:
+                    return
+                if self._next_due() is None:
+                    self._changed.wait(self.poll_s)
+                    continue
+            self.run_due()
+
+    def _next_due(self) -> _Attempt | None:
+        if self._due and self._due[0].due <= self.now():
+            return self._due[0]
+        return None
+
+    def _take_due(self) -> _Attempt | None:
+        with self._changed:
+            if self._closed or self._next_due() is None:
+                return None
+            self._in_flight += 1
+            return heapq.heappop(self._due)
+
+    def _attempt(self, attempt: _Attempt) -> None:
+        subscription = attempt.subscriptions.current(attempt.subscription_id)
+        if subscription is None or not subscription.receives(
+            attempt.event.company_id, attempt.event.event_type
+        ):
+            return  # deleted, paused or changed since: it no longer wants the event
+        answer, entry = self._send(attempt, subscription)
+        self.journal.append(entry, len(attempt.event.body) + len(answer.body) + 512)
+        retry = attempt.number + 1
+        if not answer.ok and retry < len(self.schedule):
+            self._requeue(attempt, retry)
+
+    def _send(
+        self, attempt: _Attempt, subscription: Subscription
+    ) -> tuple[Answer, Callable[[int], JournalEntry]]:
+        event = attempt.event
+        sandbox_time, wall_time = self.now(), time.time()
+        headers = signed_headers(
+            subscription, event.message_id, event.body, datetime.fromtimestamp(wall_time, UTC)
+        )
+        answer = post(subscription.endpoint_url, headers, event.body, self.hosts, self.timeout_s)
+        duration_ms = (time.time() - wall_time) * 1000
+
+        def entry(seq: int) -> JournalEntry:
+            return JournalEntry(
+                seq=seq,
+                wall_time=wall_time,
+                sandbox_time=sandbox_time,
+                operation_id=event.event_type,
+                method="POST",
+                path=subscription.endpoint_url,
+                query={},
+                path_params={"subscriptionId": subscription.id},
+                request_headers=self._masking.headers(headers),
+                request_body=json.loads(event.body),
+                status=answer.status,
+                response_headers=answer.headers,
+                response_body=_answer_body(answer),
+                company_ids=(event.company_id,),
+                duration_ms=duration_ms,
+                direction=OUTBOUND,
+            )
+
+        return answer, entry
+
+    def _requeue(self, attempt: _Attempt, number: int) -> None:
+        due = self.now() + self.schedule[number]
+        retry = _Attempt(
+            due, next(self._order), attempt.event, attempt.subscriptions, attempt.subscription_id
+        )
+        retry.number = number
+        with self._changed:
+            if not self._closed:
+                heapq.heappush(self._due, retry)
+
+
+def _answer_body(answer: Answer) -> object:
+    if answer.error is not None:
+        return answer.error
+    try:
+        return json.loads(answer.body) if answer.body else None
+    except ValueError:
+        return answer.body
