@@ -69,6 +69,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--threads", type=int, default=8, help="worker threads (default: 8)")
     serve.add_argument("--quiet", action="store_true", help="no per-request log lines")
+    serve.add_argument(
+        "--allow-webhook-host",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="also deliver webhooks to this host name or address (repeatable); "
+        "by default they go only to loopback addresses",
+    )
     serve.set_defaults(run=_serve)
 
     verify = commands.add_parser(
@@ -181,8 +189,12 @@ def _serve(args: argparse.Namespace) -> int:
 
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port {args.port}: must be between 0 and 65535")
+    webhook_hosts = frozenset(host.lower() for host in args.allow_webhook_host)
     sandbox = Sandbox(
-        args.scenario, SandboxConfig(seed=args.seed, clock=args.clock, start=args.start)
+        args.scenario,
+        SandboxConfig(
+            seed=args.seed, clock=args.clock, start=args.start, webhook_hosts=webhook_hosts
+        ),
     )
     sandbox.journal.max_entries = SERVE_JOURNAL_ENTRIES
     sandbox.journal.max_bytes = SERVE_JOURNAL_BYTES
@@ -199,7 +211,10 @@ def _serve(args: argparse.Namespace) -> int:
     print(describe_sandbox(sandbox, server.url), flush=True)
     # The seeded state lives as long as the process: keep the collector from rescanning it.
     gc.freeze()
-    server.serve_forever()
+    try:
+        server.serve_forever()
+    finally:
+        sandbox.close()  # no webhook leaves a server that has stopped
     return 0
 
 

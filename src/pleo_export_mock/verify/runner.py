@@ -45,6 +45,7 @@ def verify(options: VerifyOptions) -> Outcome:
     with SandboxServer(app) as server:
         given = connector_env(server.url, company_id, filter(None, (api_key, token)))
         run = run_process(options.command, connector_process_env(given), options.timeout, watch)
+    sandbox.close()  # the run is over: no delivery may still reach the connector's endpoint
     companies = {company_id}
     strict = ("uses-current-api",) if options.no_deprecated else ()
     verdict = evaluate(sandbox, companies, run=run, as_errors=strict)
