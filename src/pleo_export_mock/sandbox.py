@@ -13,8 +13,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from .delivery import HostPolicy, Outbox, export_job_created
+from .delivery import Event, HostPolicy, Outbox, export_job_created
+from .delivery.faults import DeliveryFaultPlan
 from .domain.clock import FrozenClock, RunningClock
+from .domain.errors import JobNotFound
 from .domain.models import EntryState, ExportJob, ItemStatus, JobStatus
 from .domain.policy import Policy
 from .domain.store import Store
@@ -64,6 +66,7 @@ class Sandbox:
         self._first_moments = FirstMoments()
         # Webhook deliveries, sent by a background worker that starts with the first event.
         self.outbox = Outbox(self.journal, self.now, HostPolicy(self.config.webhook_hosts))
+        self.outbox.faults = DeliveryFaultPlan(self.company_id)
         self.state: SeededSandbox = self._build()
 
     # -- lifecycle of the whole sandbox ----------------------------------------------------
@@ -173,6 +176,22 @@ class Sandbox:
         entries = self.state.store.entries(self.company_id(company), EntryState.EXPORTED)
         return [e.id for e in entries]
 
+    def fire_webhook(self, job_id: str) -> tuple[Event, int]:
+        """Send a job's `v1.export-job.created` again, now, to whoever subscribes to it now.
+
+        The event sent before is re-sent as it was (same `webhook-id`); a job never announced
+        (one the scenario seeded) gets a new event showing it as it is. Returns the event and
+        how many subscriptions it went to.
+        """
+        store = self.state.store
+        job = next((job for job in store.jobs() if job.id == job_id), None)
+        if job is None:
+            raise JobNotFound(job_id)
+        event = self.outbox.event_about(job_id)
+        if event is None:
+            event = export_job_created(job, store.now(), store.subscriptions.ids)
+        return event, self.outbox.fire(event, store.subscriptions)
+
     def close(self) -> None:
         """Stop sending webhooks; the sandbox's state stays readable."""
         self.outbox.close()
@@ -187,6 +206,8 @@ class Sandbox:
     def _build(self) -> SeededSandbox:
         self.journal.reset()  # a fresh state starts a fresh record
         self.outbox.clear()  # undelivered events belong to the state being left
+        self.outbox.faults.clear()
+        self.outbox.faults.add(self.scenario.webhook_faults)
         self._added = 0  # entries added after seeding, numbering their data streams
         policy = self.config.policy or self.scenario.policy
         if self.config.clock == "running":  # times are relative to now: seed them again

@@ -20,6 +20,7 @@ class Event:
     """One event: the same `webhook-id` and body on every attempt and every subscription."""
 
     message_id: str  # webhook-id, `msg_...` as in Pleo's example
+    subject_id: str  # what it is about: the export job's id
     event_type: str
     company_id: str
     body: bytes  # the JSON sent, exactly as signed
@@ -27,13 +28,13 @@ class Event:
 
 
 def export_job_created(job: ExportJob, now: datetime, ids: IdFactory) -> Event:
-    """`v1.export-job.created`: the job as it is when created ("an exact representation")."""
+    """`v1.export-job.created`: the job as it is `now` ("an exact representation")."""
     data = {
         "id": job.id,
         "companyId": job.company_id,
         "createdAt": format_timestamp(job.created_at),
         "createdBy": job.created_by,
-        "expiresIn": JOB_EXPIRY_SECONDS,
+        "expiresIn": _seconds_left(job, now),
         "numberOfItems": job.number_of_items,
         "status": job.status.value,
     }
@@ -41,11 +42,19 @@ def export_job_created(job: ExportJob, now: datetime, ids: IdFactory) -> Event:
     body = {"eventId": event_id, "eventType": EXPORT_JOB_CREATED, "data": data}
     return Event(
         message_id=message_id(ids, event_id),
+        subject_id=job.id,
         event_type=EXPORT_JOB_CREATED,
         company_id=job.company_id,
         body=json.dumps(body, separators=(",", ":")).encode(),
         happened_at=now,
     )
+
+
+def _seconds_left(job: ExportJob, now: datetime) -> int:
+    """`expiresIn` as the job's answer gives it: 3600 for a new job, 0 once finished."""
+    if not job.status.is_open:
+        return 0
+    return max(0, int(JOB_EXPIRY_SECONDS - (now - job.last_activity).total_seconds()))
 
 
 def message_id(ids: IdFactory, event_id: str) -> str:

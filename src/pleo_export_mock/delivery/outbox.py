@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from ..domain.subscriptions import Subscription, Subscriptions
 from ..journal.journal import Journal, JournalEntry, Masking
 from .event import Event
+from .faults import DeliveryFault, DeliveryFaultPlan, signing
 from .hosts import HostPolicy
 from .schedule import ATTEMPT_TIMEOUT_S, RETRY_SCHEDULE
 from .send import Answer, post, signed_headers
@@ -35,6 +36,8 @@ class _Attempt:
     subscriptions: Subscriptions = field(compare=False)
     subscription_id: str = field(compare=False)
     number: int = field(compare=False, default=0)  # 0: the first attempt
+    fault: DeliveryFault | None = field(compare=False, default=None)
+    resend: bool = field(compare=False, default=False)  # the second copy of a duplicate
 
 
 class Outbox:
@@ -63,18 +66,50 @@ class Outbox:
         self._worker: threading.Thread | None = None
         self._closed = False
         self._masking = Masking()
+        self.faults = DeliveryFaultPlan()
+        self._events: dict[str, Event] = {}  # subject (job) id -> its event, for re-sending
 
     # -- what the sandbox calls ------------------------------------------------------------
 
     def announce(self, event: Event, subscriptions: Subscriptions) -> int:
-        """Queue the event for every active subscription that wants it; returns how many."""
+        """Queue the event for every active subscription that wants it; returns how many.
+
+        The fault plan picks the event's fault, if any, for all of its deliveries.
+        """
+        fault = self.faults.choose(event.company_id)
+        self._events[event.subject_id] = event
+        return self._queue(event, subscriptions, fault)
+
+    def fire(self, event: Event, subscriptions: Subscriptions) -> int:
+        """Send an event again now, unspoilt, to whoever wants it now (same `webhook-id`)."""
+        self._events[event.subject_id] = event
+        return self._queue(event, subscriptions, None, due=self.now())
+
+    def event_about(self, subject_id: str) -> Event | None:
+        """The event last announced or fired about a job, if any."""
+        return self._events.get(subject_id)
+
+    def _queue(
+        self,
+        event: Event,
+        subscriptions: Subscriptions,
+        fault: DeliveryFault | None,
+        due: datetime | None = None,
+    ) -> int:
         targets = subscriptions.receiving(event.company_id, event.event_type)
+        first = due if due is not None else event.happened_at + self.schedule[0]
+        if fault is not None and fault.kind == "out_of_order":
+            first += timedelta(seconds=fault.seconds)
         with self._changed:
             if self._closed:
                 return 0
             for target in targets:
-                due = event.happened_at + self.schedule[0]
-                attempt = _Attempt(due, next(self._order), event, subscriptions, target.id)
+                attempt = _Attempt(
+                    first, next(self._order), event, subscriptions, target.id, fault=fault
+                )
+                if fault is not None and fault.kind == "lost":
+                    self._journal_lost(attempt, target)
+                    continue
                 heapq.heappush(self._due, attempt)
             self._start_worker()
             self._changed.notify_all()
@@ -89,6 +124,7 @@ class Outbox:
         """Forget every attempt not yet sent (a reset: the events belong to the old state)."""
         with self._changed:
             self._due.clear()
+            self._events.clear()
             self._changed.notify_all()
 
     def close(self) -> None:
@@ -175,52 +211,93 @@ class Outbox:
             return  # deleted, paused or changed since: it no longer wants the event
         answer, entry = self._send(attempt, subscription)
         self.journal.append(entry, len(attempt.event.body) + len(answer.body) + 512)
-        retry = attempt.number + 1
-        if not answer.ok and retry < len(self.schedule):
-            self._requeue(attempt, retry)
+        fault = attempt.fault
+        if answer.ok and fault is not None and fault.kind == "duplicate" and not attempt.resend:
+            self._requeue(attempt, attempt.number, fault, self.now(), resend=True)
+        elif not answer.ok and attempt.number + 1 < len(self.schedule):
+            number = attempt.number + 1
+            self._requeue(attempt, number, fault, self.now() + self.schedule[number])
 
     def _send(
         self, attempt: _Attempt, subscription: Subscription
     ) -> tuple[Answer, Callable[[int], JournalEntry]]:
-        event = attempt.event
+        event, fault = attempt.event, attempt.fault
         sandbox_time, wall_time = self.now(), time.time()
-        headers = signed_headers(
-            subscription, event.message_id, event.body, datetime.fromtimestamp(wall_time, UTC)
+        secret, signed_at = signing(
+            fault, subscription.secret, datetime.fromtimestamp(wall_time, UTC)
         )
+        headers = signed_headers(subscription, event.message_id, event.body, signed_at, secret)
         answer = post(subscription.endpoint_url, headers, event.body, self.hosts, self.timeout_s)
         duration_ms = (time.time() - wall_time) * 1000
+        masked = self._masking.headers(headers)
 
         def entry(seq: int) -> JournalEntry:
-            return JournalEntry(
-                seq=seq,
-                wall_time=wall_time,
-                sandbox_time=sandbox_time,
-                operation_id=event.event_type,
-                method="POST",
-                path=subscription.endpoint_url,
-                query={},
-                path_params={"subscriptionId": subscription.id},
-                request_headers=self._masking.headers(headers),
-                request_body=json.loads(event.body),
-                status=answer.status,
-                response_headers=answer.headers,
-                response_body=_answer_body(answer),
-                company_ids=(event.company_id,),
-                duration_ms=duration_ms,
-                direction=OUTBOUND,
-            )
+            sent = _Sent(attempt, subscription, masked, answer, wall_time, sandbox_time)
+            return sent.entry(seq, duration_ms)
 
         return answer, entry
 
-    def _requeue(self, attempt: _Attempt, number: int) -> None:
-        due = self.now() + self.schedule[number]
+    def _journal_lost(self, attempt: _Attempt, subscription: Subscription) -> None:
+        """A delivery the fault plan lost: never sent, journaled so a report can say so."""
+        answer = Answer(0, error="not sent: lost on purpose (webhook fault)")
+        wall_time, sandbox_time = time.time(), self.now()
+
+        def entry(seq: int) -> JournalEntry:
+            return _Sent(attempt, subscription, {}, answer, wall_time, sandbox_time).entry(seq)
+
+        self.journal.append(entry, len(attempt.event.body) + 512)
+
+    def _requeue(
+        self,
+        attempt: _Attempt,
+        number: int,
+        fault: DeliveryFault | None,
+        due: datetime,
+        *,
+        resend: bool = False,
+    ) -> None:
         retry = _Attempt(
             due, next(self._order), attempt.event, attempt.subscriptions, attempt.subscription_id
         )
-        retry.number = number
+        retry.number, retry.fault, retry.resend = number, fault, resend
         with self._changed:
             if not self._closed:
                 heapq.heappush(self._due, retry)
+
+
+@dataclass(frozen=True, slots=True)
+class _Sent:
+    """One attempt as the journal keeps it: an outbound exchange."""
+
+    attempt: _Attempt
+    subscription: Subscription
+    headers: dict[str, str]  # as sent, secrets masked
+    answer: Answer
+    wall_time: float
+    sandbox_time: datetime
+
+    def entry(self, seq: int, duration_ms: float = 0.0) -> JournalEntry:
+        event, fault = self.attempt.event, self.attempt.fault
+        return JournalEntry(
+            seq=seq,
+            wall_time=self.wall_time,
+            sandbox_time=self.sandbox_time,
+            operation_id=event.event_type,
+            method="POST",
+            path=self.subscription.endpoint_url,
+            query={},
+            path_params={"subscriptionId": self.subscription.id, "jobId": event.subject_id},
+            request_headers=self.headers,
+            request_body=json.loads(event.body),
+            status=self.answer.status,
+            response_headers=self.answer.headers,
+            response_body=_answer_body(self.answer),
+            company_ids=(event.company_id,),
+            duration_ms=duration_ms,
+            fault=None if fault is None else fault.describe(),
+            fault_kind=None if fault is None else fault.kind,
+            direction=OUTBOUND,
+        )
 
 
 def _answer_body(answer: Answer) -> object:

@@ -32,9 +32,10 @@ class Answer:
 
 
 def signed_headers(
-    subscription: Subscription, message_id: str, body: bytes, signed_at: datetime
+    subscription: Subscription, message_id: str, body: bytes, signed_at: datetime, secret: str
 ) -> dict[str, str]:
-    """The request headers: the subscription's own first, so Standard Webhooks' always win."""
+    """The request headers, signed with `secret`: the subscription's own headers first, so
+    Standard Webhooks' always win."""
     request = subscription.request
     headers = dict(request.custom_headers or {})
     auth = request.endpoint_auth or {}
@@ -42,7 +43,7 @@ def signed_headers(
         credentials: Mapping[str, Any] = auth.get("credentials") or {}
         pair = f"{credentials.get('username', '')}:{credentials.get('password', '')}"
         headers["Authorization"] = "Basic " + base64.b64encode(pair.encode()).decode()
-    signature = Webhook(subscription.secret).sign(message_id, signed_at, body)
+    signature = Webhook(secret).sign(message_id, signed_at, body)
     headers.update(
         {
             "Content-Type": "application/json",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from ..delivery.faults import DeliveryFaultRule, parse_delivery_faults
 from ..domain.credentials import ALL_SCOPES, CredentialKind
 from ..domain.lifecycle import DEFAULT_ITEM_STATUS
 from ..domain.models import ItemOutcome, ItemStatus, JobStatus
@@ -51,8 +52,22 @@ def build_scenario(source: Source) -> Scenario:
         expect=_expectations(data.get("expect", {})),
         policy=Policy(**data.get("policy", {})),
         faults=_faults(source, data.get("faults", [])),
+        webhook_faults=_webhook_faults(source, data.get("webhook_faults", [])),
         source=source.file,
     )
+
+
+def _webhook_faults(source: Source, data: list[Any]) -> tuple[DeliveryFaultRule, ...]:
+    """The rules, each naming a company of this scenario (by key or id) if it names one."""
+    companies = {key for c in source.data["companies"] for key in (c["key"], c.get("id"))}
+    for position, raw in enumerate(data):
+        if raw.get("company") is not None and raw["company"] not in companies:
+            reason = f"no company {raw['company']!r} in this scenario"
+            raise source.error(("webhook_faults", position, "company"), reason)
+    try:
+        return parse_delivery_faults(data)
+    except FaultSpecError as problem:  # the schema already holds the shape; belt and braces
+        raise source.error(("webhook_faults",), str(problem)) from None
 
 
 def _faults(source: Source, data: list[Any]) -> tuple[FaultRule, ...]:

@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from ..delivery.faults import DeliveryFaultRule
 from ..domain.credentials import CredentialKind
 from ..domain.models import ItemOutcome, JobStatus
 from ..domain.policy import Policy
@@ -111,6 +112,7 @@ class Scenario:
     expect: Expectations = field(default_factory=Expectations)
     policy: Policy = field(default_factory=Policy)  # the scenario's switches (decisions.md)
     faults: tuple[FaultRule, ...] = ()  # what goes wrong on the wire, and when
+    webhook_faults: tuple[DeliveryFaultRule, ...] = ()  # what goes wrong with deliveries
     source: str = "<body>"  # the file as shown in messages, or what the text came from
     path: Path | None = None  # the file it was read from, if any
 
