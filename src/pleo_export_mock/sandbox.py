@@ -25,6 +25,7 @@ from .journal import Journal
 from .scenarios.loader import load_scenario_text, resolve
 from .scenarios.model import EntrySpec, Scenario
 from .scenarios.seed import SeededSandbox, build_store
+from .scenarios.timeline import Timeline
 
 DEFAULT_SCENARIO = "pending"
 # A frozen clock starts here unless told otherwise, so runs repeat byte for byte.
@@ -67,6 +68,8 @@ class Sandbox:
         # Webhook deliveries, sent by a background worker that starts with the first event.
         self.outbox = Outbox(self.journal, self.now, HostPolicy(self.config.webhook_hosts))
         self.outbox.faults = DeliveryFaultPlan(self.company_id)
+        self._ticker: threading.Thread | None = None  # plays the timeline on a running clock
+        self._closed = threading.Event()
         self.state: SeededSandbox = self._build()
 
     # -- lifecycle of the whole sandbox ----------------------------------------------------
@@ -157,11 +160,29 @@ class Sandbox:
         return [store.add_entry(company_id, payload).id for payload in payloads]
 
     def advance_clock(self, seconds: float) -> datetime:
-        """Move the sandbox clock forward (jobs due expire at once, retries come due); returns
-        the new time."""
-        moved = self.state.store.advance(timedelta(seconds=seconds))
+        """Move the sandbox clock forward; returns the new time.
+
+        Jobs due expire, timeline steps passed play at their own moment (the clock stops at
+        each on the way), and delivery retries due are sent.
+        """
+        store = self.state.store
+        target = store.now() + timedelta(seconds=seconds)
+        for moment in self.timeline.moments(store.now(), target):
+            store.advance(moment - store.now())
+            self.play_timeline()
+        moved = store.advance(target - store.now())
+        self.play_timeline()
         self.outbox.wake()
         return moved
+
+    def play_timeline(self) -> list[str]:
+        """Play the scenario's timeline steps due by the sandbox clock; returns new job ids.
+
+        `advance_clock` and, on a running clock, a background ticker call it; call it yourself
+        after finishing a job that held a step back.
+        """
+        with self._lock:
+            return self.timeline.play_due(self.now(), self.add_entries, self._press_for_timeline)
 
     def now(self) -> datetime:
         """The sandbox clock's time."""
@@ -193,8 +214,27 @@ class Sandbox:
         return event, self.outbox.fire(event, store.subscriptions)
 
     def close(self) -> None:
-        """Stop sending webhooks; the sandbox's state stays readable."""
+        """Stop sending webhooks and playing the timeline; the state stays readable."""
+        self._closed.set()
         self.outbox.close()
+        if self._ticker is not None and self._ticker is not threading.current_thread():
+            self._ticker.join(timeout=5)
+
+    def _press_for_timeline(self, company: str, entry_ids: list[str]) -> str:
+        return self.press_export(company, entry_ids).id
+
+    def _tick(self) -> None:
+        """A running clock moves by itself: look for timeline steps due ten times a second."""
+        while not self._closed.wait(0.1):
+            if self.timeline.pending:
+                self.play_timeline()
+
+    def _start_ticker(self) -> None:
+        if self._ticker is None and not self._closed.is_set():
+            self._ticker = threading.Thread(
+                target=self._tick, name="pleo-export-mock-timeline", daemon=True
+            )
+            self._ticker.start()
 
     # -- internals -----------------------------------------------------------------------------
 
@@ -221,6 +261,9 @@ class Sandbox:
         self.faults = FaultPlan(self.scenario.faults, self.seed, state.job_ids)
         store = state.store
         store.job_created.append(lambda job: self._announce(store, job))
+        self.timeline = Timeline(self.scenario.timeline, store.now())
+        if self.config.clock == "running" and self.scenario.timeline:
+            self._start_ticker()
         return state
 
 

@@ -96,6 +96,10 @@ def clear_faults(call: Call) -> Reply:
     return get_faults(call)
 
 
+def get_timeline(call: Call) -> Reply:
+    return Reply(200, {"data": call.sandbox.timeline.describe()})
+
+
 def get_webhook_faults(call: Call) -> Reply:
     return Reply(200, {"data": call.sandbox.outbox.faults.describe()})
 
@@ -138,6 +142,7 @@ CONTROL_HANDLERS: dict[str, Handler] = {
     "getFaults": get_faults,
     "addFaults": add_faults,
     "clearFaults": clear_faults,
+    "getTimeline": get_timeline,
     "getWebhookFaults": get_webhook_faults,
     "addWebhookFaults": add_webhook_faults,
     "clearWebhookFaults": clear_webhook_faults,

@@ -25,6 +25,7 @@ from .model import (
     ItemSpec,
     JobSpec,
     Scenario,
+    TimelineStep,
 )
 from .offsets import parse_offset
 from .yaml_source import DocPath, Source
@@ -53,8 +54,23 @@ def build_scenario(source: Source) -> Scenario:
         policy=Policy(**data.get("policy", {})),
         faults=_faults(source, data.get("faults", [])),
         webhook_faults=_webhook_faults(source, data.get("webhook_faults", [])),
+        timeline=_timeline(source, data.get("timeline", [])),
         source=source.file,
     )
+
+
+def _timeline(source: Source, data: list[dict[str, Any]]) -> tuple[TimelineStep, ...]:
+    """The steps in the order they play (by time; as written when at the same time)."""
+    companies = {c["key"] for c in source.data["companies"]}
+    steps = []
+    for position, raw in enumerate(data):
+        where: DocPath = ("timeline", position)
+        if raw["company"] not in companies:
+            raise source.error(
+                (*where, "company"), f"no company {raw['company']!r} in this scenario"
+            )
+        steps.append(TimelineStep(-parse_offset(raw["at"]), raw["company"], raw["export"], where))
+    return tuple(sorted(steps, key=lambda step: step.at))
 
 
 def _webhook_faults(source: Source, data: list[Any]) -> tuple[DeliveryFaultRule, ...]:

@@ -96,6 +96,17 @@ class CredentialSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class TimelineStep:
+    """At `at` after the clock's start, a user of `company` presses Export for `export` new
+    entries (they are made then, as entries added through the control plane are)."""
+
+    at: timedelta
+    company: str  # the company's key
+    export: int
+    where: DocPath = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Expectations:
     # job key -> the final status a correct connector leaves that job in
     final_status: Mapping[str, JobStatus] = field(default_factory=dict)
@@ -113,6 +124,7 @@ class Scenario:
     policy: Policy = field(default_factory=Policy)  # the scenario's switches (decisions.md)
     faults: tuple[FaultRule, ...] = ()  # what goes wrong on the wire, and when
     webhook_faults: tuple[DeliveryFaultRule, ...] = ()  # what goes wrong with deliveries
+    timeline: tuple[TimelineStep, ...] = ()  # what users do while the connector runs, in order
     source: str = "<body>"  # the file as shown in messages, or what the text came from
     path: Path | None = None  # the file it was read from, if any
 
