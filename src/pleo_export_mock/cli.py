@@ -83,8 +83,8 @@ def _parser() -> argparse.ArgumentParser:
         "verify",
         help="run a connector against a fresh sandbox and judge what it did",
         usage="pleo-export-mock verify --scenario NAME [--seed N] [--seeds N] [--timeout S] "
-        "[--no-deprecated] [--report-json FILE] [--junit FILE] [--journal FILE] [--show-bodies] "
-        "[--quiet] -- COMMAND [ARGS...]",
+        "[--no-deprecated] [--service [--ready-url URL]] [--report-json FILE] [--junit FILE] "
+        "[--journal FILE] [--show-bodies] [--quiet] -- COMMAND [ARGS...]",
     )
     verify.add_argument(
         "--scenario",
@@ -112,6 +112,16 @@ def _parser() -> argparse.ArgumentParser:
         "--no-deprecated",
         action="store_true",
         help="fail the verdict when the connector calls a deprecated v0-v2 operation",
+    )
+    verify.add_argument(
+        "--service",
+        action="store_true",
+        help="the connector is a long-running service: the scenario's timeline starts once it "
+        "is ready (it subscribed to webhooks, or --ready-url answers), and it gets SIGTERM "
+        "once every eligible job is finished",
+    )
+    verify.add_argument(
+        "--ready-url", metavar="URL", help="with --service: ready once this URL answers 2xx"
     )
     verify.add_argument("--report-json", type=Path, metavar="FILE", help="write a JSON report")
     verify.add_argument("--junit", type=Path, metavar="FILE", help="write JUnit XML")
@@ -227,6 +237,8 @@ def _verify(args: argparse.Namespace) -> int:
     command = args.connector[1:] if args.connector[:1] == ["--"] else args.connector
     if not command:
         raise UsageError("verify needs the connector command after `--`")
+    if args.ready_url and not args.service:
+        raise UsageError("--ready-url goes with --service")
     if args.timeout <= 0:
         raise UsageError(f"--timeout {args.timeout:g}: must be more than 0 seconds")
     if args.seeds < 1:
@@ -237,7 +249,14 @@ def _verify(args: argparse.Namespace) -> int:
         for seed in _seeds(name, args.seed, args.seeds):
             progress = None if args.quiet else sys.stderr  # stdout may be a report
             options = VerifyOptions(
-                name, tuple(command), seed, args.timeout, args.no_deprecated, progress
+                name,
+                tuple(command),
+                seed,
+                args.timeout,
+                args.no_deprecated,
+                progress,
+                service=args.service,
+                ready_url=args.ready_url,
             )
             outcome = verify(options)
             print(format_outcome(outcome, bodies=args.show_bodies), end="\n\n", flush=True)

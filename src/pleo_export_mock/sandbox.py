@@ -43,6 +43,8 @@ class SandboxConfig:
     policy: Policy | None = None  # None: the scenario's own (strict unless it says otherwise)
     # Hosts webhook deliveries may go to beside loopback addresses (`serve --allow-webhook-host`)
     webhook_hosts: frozenset[str] = frozenset()
+    # The timeline waits for `start_timeline()` (verify's service mode: until the connector is up)
+    hold_timeline: bool = False
 
 
 class Sandbox:
@@ -182,7 +184,16 @@ class Sandbox:
         after finishing a job that held a step back.
         """
         with self._lock:
-            return self.timeline.play_due(self.now(), self.add_entries, self._press_for_timeline)
+            made = self.timeline.play_due(self.now(), self.add_entries, self._press_for_timeline)
+            for job in self.store.jobs():
+                if job.id in made:  # eligible from the moment it appears, like a seeded job
+                    self.at_start[job.id] = _at_start(job)
+            return made
+
+    def start_timeline(self) -> None:
+        """Start a held timeline (`SandboxConfig.hold_timeline`) now."""
+        self.timeline.begin(self.now())
+        self.play_timeline()
 
     def now(self) -> datetime:
         """The sandbox clock's time."""
@@ -261,7 +272,8 @@ class Sandbox:
         self.faults = FaultPlan(self.scenario.faults, self.seed, state.job_ids)
         store = state.store
         store.job_created.append(lambda job: self._announce(store, job))
-        self.timeline = Timeline(self.scenario.timeline, store.now())
+        started = None if self.config.hold_timeline else store.now()
+        self.timeline = Timeline(self.scenario.timeline, started)
         if self.config.clock == "running" and self.scenario.timeline:
             self._start_ticker()
         return state

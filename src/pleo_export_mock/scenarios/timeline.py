@@ -35,15 +35,23 @@ class Timeline:
     """The steps of one scenario from one start; a reset starts a new Timeline."""
 
     steps: tuple[TimelineStep, ...]
-    started_at: datetime
+    started_at: datetime | None  # None: held until `begin` (verify's service mode)
     _progress: list[_Progress] = field(init=False)
     _lock: threading.Lock = field(init=False, default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         self._progress = [_Progress(step) for step in self.steps]
 
+    def begin(self, now: datetime) -> None:
+        """Start a held timeline now: its offsets count from here."""
+        with self._lock:
+            if self.started_at is None:
+                self.started_at = now
+
     def moments(self, after: datetime, until: datetime) -> list[datetime]:
         """When steps come due in (after, until], in order: where an advance must stop."""
+        if self.started_at is None:
+            return []
         due = {self.started_at + p.step.at for p in self._progress}
         return sorted(moment for moment in due if after < moment <= until)
 
@@ -54,8 +62,10 @@ class Timeline:
         press_export: Callable[[str, list[str]], str],
     ) -> list[str]:
         """Play every step due by `now` that can be played; returns the new jobs' ids."""
-        made = []
+        made: list[str] = []
         with self._lock:
+            if self.started_at is None:
+                return made
             for progress in self._progress:
                 if progress.status in (PLAYED, REFUSED):
                     continue
@@ -75,7 +85,9 @@ class Timeline:
         with self._lock:
             return [
                 {
-                    "at": format_timestamp(self.started_at + p.step.at),
+                    "at": None
+                    if self.started_at is None
+                    else format_timestamp(self.started_at + p.step.at),
                     "company": p.step.company,
                     "export": p.step.export,
                     "status": p.status,
