@@ -16,6 +16,8 @@ from pleo_export_mock.verify.service import ServiceWatch
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 SERVICE = (sys.executable, str(EXAMPLES / "webhook_connector.py"))
+sys.path.insert(0, str(EXAMPLES))
+from broken_webhook_connector import BREAKAGES as WEBHOOK_BREAKAGES  # noqa: E402
 
 
 def test_the_webhook_connector_passes_the_webhooks_scenario_as_a_service(
@@ -41,6 +43,17 @@ def test_the_webhook_connector_passes_the_webhooks_scenario_as_a_service(
     assert 2 in doubled.values()
     # The timeline waited for the connector: every announced job came after it subscribed.
     assert all(e.seq > subscribed.seq for e in deliveries)
+
+
+@pytest.mark.parametrize("rule_id", sorted(WEBHOOK_BREAKAGES))
+def test_each_broken_webhook_connector_is_caught_by_its_rule_only(
+    monkeypatch: pytest.MonkeyPatch, rule_id: str
+) -> None:
+    monkeypatch.setenv("PLEO_RECONCILE_SECONDS", "2")
+    command = (sys.executable, str(EXAMPLES / "broken_webhook_connector.py"), "--break", rule_id)
+    outcome = verify(VerifyOptions(WEBHOOK_BREAKAGES[rule_id], command, timeout=60, service=True))
+    flagged = {finding.rule_id for finding in outcome.verdict.errors}
+    assert flagged == {rule_id}, outcome.run.stderr[-2000:] if outcome.run else ""
 
 
 def test_the_timeline_waits_for_readiness_and_the_watch_says_when_done() -> None:

@@ -35,6 +35,8 @@ class Context:
     called_older: dict[int, str] = field(default_factory=dict)
     scenario: Scenario | None = None  # what the sandbox was seeded from, to explain expectations
     entry_ids: dict[str, list[str]] = field(default_factory=dict)  # scenario entry key -> ids
+    # webhook deliveries the sandbox sent (outbound journal entries), oldest first
+    deliveries: list[JournalEntry] = field(default_factory=list)
 
     # -- slices of the journal -----------------------------------------------------------
 

@@ -42,9 +42,9 @@ def evaluate(
 
 
 def build_context(sandbox: Sandbox, companies: Collection[str] | None = None) -> Context:
-    # The connector's requests only: webhook deliveries the sandbox sent are not its doing.
-    inbound = sandbox.journal.snapshot().filter(lambda entry: entry.direction == "inbound")
-    entries, called_older = as_current(inbound)
+    # The connector's requests; webhook deliveries the sandbox sent are not its doing.
+    journal = sandbox.journal.snapshot()
+    entries, called_older = as_current(journal.filter(lambda entry: entry.direction == "inbound"))
     if companies is None:
         used = {c for entry in entries for c in entry.company_ids}
         companies = used or {c.id for c in sandbox.store.companies()}
@@ -59,4 +59,5 @@ def build_context(sandbox: Sandbox, companies: Collection[str] | None = None) ->
         called_older=called_older,
         scenario=sandbox.scenario,
         entry_ids=dict(state.entry_ids),
+        deliveries=list(journal.filter(lambda entry: entry.direction == "outbound")),
     )
