@@ -19,6 +19,7 @@ import webhook_connector
 
 BREAKAGES: dict[str, str] = {  # rule id -> the scenario to run the variant on (service mode)
     "acts-only-on-verified-deliveries": "webhooks",
+    "processes-each-delivery-once": "webhooks",
 }
 
 
@@ -31,7 +32,25 @@ def trusting(secret: str, headers: Any, body: bytes) -> dict[str, Any] | None:
     return event
 
 
-VARIANTS = {"acts-only-on-verified-deliveries": trusting}
+class Forgetful(webhook_connector.WebhookService):
+    """Keeps no record of what it processed: every announcement is processed afresh."""
+
+    def process(self, job_id: str) -> None:
+        self.seen.clear()
+        job = self.connector.client.request("GET", f"/v3/export-jobs/{job_id}")["data"]
+        self.connector.process(job)
+
+
+def forgetful(rule: str) -> None:
+    webhook_connector.WebhookService = Forgetful  # type: ignore[misc]
+
+
+VARIANTS: dict[str, Any] = {
+    "acts-only-on-verified-deliveries": lambda rule: setattr(
+        webhook_connector, "verified_event", trusting
+    ),
+    "processes-each-delivery-once": forgetful,
+}
 
 
 def main() -> int:
@@ -40,7 +59,7 @@ def main() -> int:
     rule = parser.parse_args().rule
     if rule not in VARIANTS:
         parser.error(f"--break needs one of: {', '.join(VARIANTS)}")
-    webhook_connector.verified_event = VARIANTS[rule]
+    VARIANTS[rule](rule)
     return webhook_connector.main()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...journal import JournalEntry
-from ..context import LIST_JOBS, Context, reached_workflow
+from ..context import EXPORT_ITEMS, LIST_JOBS, Context, reached_workflow
 from ..model import Finding
 from ..registry import rule
 
@@ -56,3 +56,43 @@ def _polled(ctx: Context, job_id: str, before: int) -> bool:
             ):
                 return True
     return False
+
+
+@rule(
+    "processes-each-delivery-once",
+    "A duplicate delivery leads to one processing",
+    guidance="Deliveries come at least once: remember each webhook-id acted on (or check the "
+    "job's status) and process a job once, however often it is announced.",
+    source="partner-access facts §4 (Standard Webhooks: webhook-id is the same on every resend)",
+)
+def processes_each_delivery_once(ctx: Context) -> Iterator[Finding]:
+    for job_id, copies in _duplicated(ctx.deliveries).items():
+        starts = [
+            e
+            for e in ctx.calls(EXPORT_ITEMS)
+            if e.job_id == job_id and reached_workflow(e) and not _pages_on(e)
+        ]
+        if len(starts) > 1:
+            yield processes_each_delivery_once.finding(
+                f"Job {job_id} was announced twice with the same webhook-id (#{copies[0].seq}, "
+                f"#{copies[1].seq}) and processed {len(starts)} times: its export items were "
+                f"read from the first page at #{', #'.join(str(e.seq) for e in starts)}.",
+                "Act on a webhook-id once; a copy of a delivery already acted on is "
+                "acknowledged (2xx) and ignored.",
+                (copies[0].seq, copies[1].seq, *(e.seq for e in starts)),
+            )
+
+
+def _duplicated(deliveries: list[JournalEntry]) -> dict[str, list[JournalEntry]]:
+    """Jobs one webhook-id reached twice or more (answered 2xx), with those deliveries."""
+    by_message: dict[str, list[JournalEntry]] = {}
+    for delivery in deliveries:
+        message_id = delivery.request_headers.get("webhook-id")
+        if delivery.ok and delivery.job_id is not None and message_id is not None:
+            by_message.setdefault(message_id, []).append(delivery)
+    return {str(rows[0].job_id): rows for rows in by_message.values() if len(rows) > 1}
+
+
+def _pages_on(entry: JournalEntry) -> bool:
+    """A further page of a list (a cursor or an offset), not a fresh start."""
+    return any(key in entry.query for key in ("after", "before", "offset"))
