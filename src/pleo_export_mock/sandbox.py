@@ -20,6 +20,7 @@ from .domain.errors import JobNotFound
 from .domain.models import EntryState, ExportJob, ItemStatus, JobStatus
 from .domain.policy import Policy
 from .domain.store import Store
+from .domain.subscriptions import EXPORT_JOB_CREATED
 from .faults import FaultPlan
 from .journal import Journal
 from .scenarios.loader import load_scenario_text, resolve
@@ -251,6 +252,8 @@ class Sandbox:
 
     def _announce(self, store: Store, job: ExportJob) -> None:
         """A job was created: Pleo sends `v1.export-job.created` to whoever subscribed."""
+        if not store.subscriptions.receiving(job.company_id, EXPORT_JOB_CREATED):
+            return  # nobody listens: no event, no ids drawn, no fault rule used up
         event = export_job_created(job, store.now(), store.subscriptions.ids)
         self.outbox.announce(event, store.subscriptions)
 

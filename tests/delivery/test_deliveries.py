@@ -253,3 +253,11 @@ def test_the_verifier_judges_the_connectors_requests_not_the_sandboxs_deliveries
     assert sandbox.outbox.wait_idle() and _outbound(sandbox)
     judged = build_context(sandbox).entries
     assert [e.operation_id for e in judged] == ["createSubscription", "getSubscriptionSecret"]
+
+
+def test_without_subscribers_nothing_is_drawn_or_started(sandbox: Sandbox) -> None:
+    twin = Sandbox("backlog")
+    _press(sandbox)
+    assert sandbox.outbox._worker is None  # no thread for a sandbox nobody subscribed to
+    assert sandbox.store.subscriptions.ids.uuid() == twin.store.subscriptions.ids.uuid()
+    twin.close()

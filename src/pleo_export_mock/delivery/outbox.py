@@ -111,7 +111,8 @@ class Outbox:
                     self._journal_lost(attempt, target)
                     continue
                 heapq.heappush(self._due, attempt)
-            self._start_worker()
+            if self._due:  # a worker only once there is something to send
+                self._start_worker()
             self._changed.notify_all()
         return len(targets)
 
