@@ -19,7 +19,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("domain", "examples"),
     ("errors", "resources", "junit"),
     ("spec", "validation"),
-    ("scenarios", "faults", "journal"),
+    ("scenarios", "faults", "journal", "delivery"),
     ("sandbox",),
     ("http",),
     ("server", "summary"),

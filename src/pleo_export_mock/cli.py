@@ -91,14 +91,22 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--threads", type=int, default=8, help="worker threads (default: 8)")
     serve.add_argument("--quiet", action="store_true", help="no per-request log lines")
+    serve.add_argument(
+        "--allow-webhook-host",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="also deliver webhooks to this host name or address (repeatable); "
+        "by default they go only to loopback addresses",
+    )
     serve.set_defaults(run=_serve)
 
     verify = commands.add_parser(
         "verify",
         help="run a connector against a fresh sandbox and judge what it did",
         usage="pleo-export-mock verify --scenario NAME [--seed N] [--seeds N] [--timeout S] "
-        "[--no-deprecated] [--report-json FILE] [--junit FILE] [--journal FILE] [--show-bodies] "
-        "[--quiet] -- COMMAND [ARGS...]",
+        "[--no-deprecated] [--service [--ready-url URL]] [--report-json FILE] [--junit FILE] "
+        "[--journal FILE] [--show-bodies] [--quiet] -- COMMAND [ARGS...]",
     )
     verify.add_argument(
         "--scenario",
@@ -126,6 +134,16 @@ def _parser() -> argparse.ArgumentParser:
         "--no-deprecated",
         action="store_true",
         help="fail the verdict when the connector calls a deprecated v0-v2 operation",
+    )
+    verify.add_argument(
+        "--service",
+        action="store_true",
+        help="the connector is a long-running service: the scenario's timeline starts once it "
+        "is ready (it subscribed to webhooks, or --ready-url answers), and it gets SIGTERM "
+        "once every eligible job is finished",
+    )
+    verify.add_argument(
+        "--ready-url", metavar="URL", help="with --service: ready once this URL answers 2xx"
     )
     verify.add_argument("--report-json", type=Path, metavar="FILE", help="write a JSON report")
     verify.add_argument("--junit", type=Path, metavar="FILE", help="write JUnit XML")
@@ -203,8 +221,12 @@ def _serve(args: argparse.Namespace) -> int:
     from .server import LOG_FORMAT, LOG_TIME_FORMAT, AccessLog, JobLog, SandboxServer
     from .summary import describe_sandbox
 
+    webhook_hosts = frozenset(host.lower() for host in args.allow_webhook_host)
     sandbox = Sandbox(
-        args.scenario, SandboxConfig(seed=args.seed, clock=args.clock, start=args.start)
+        args.scenario,
+        SandboxConfig(
+            seed=args.seed, clock=args.clock, start=args.start, webhook_hosts=webhook_hosts
+        ),
     )
     sandbox.journal.max_entries = SERVE_JOURNAL_ENTRIES
     sandbox.journal.max_bytes = SERVE_JOURNAL_BYTES
@@ -226,7 +248,10 @@ def _serve(args: argparse.Namespace) -> int:
     print(describe_sandbox(sandbox, server.url), flush=True)
     # The seeded state lives as long as the process: keep the collector from rescanning it.
     gc.freeze()
-    server.serve_forever()
+    try:
+        server.serve_forever()
+    finally:
+        sandbox.close()  # no webhook leaves a server that has stopped
     return 0
 
 
@@ -239,6 +264,8 @@ def _verify(args: argparse.Namespace) -> int:
     command = args.connector[1:] if args.connector[:1] == ["--"] else args.connector
     if not command:
         raise UsageError("verify needs the connector command after `--`")
+    if args.ready_url and not args.service:
+        raise UsageError("--ready-url goes with --service")
     if args.timeout <= 0:
         raise UsageError(f"--timeout {args.timeout:g}: must be more than 0 seconds")
     if args.seeds < 1:
@@ -249,7 +276,14 @@ def _verify(args: argparse.Namespace) -> int:
         for seed in _seeds(name, args.seed, args.seeds):
             progress = None if args.quiet else sys.stderr  # stdout may be a report
             options = VerifyOptions(
-                name, tuple(command), seed, args.timeout, args.no_deprecated, progress
+                name,
+                tuple(command),
+                seed,
+                args.timeout,
+                args.no_deprecated,
+                progress,
+                service=args.service,
+                ready_url=args.ready_url,
             )
             outcome = verify(options)
             print(format_outcome(outcome, bodies=args.show_bodies), end="\n\n", flush=True)

@@ -13,15 +13,20 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
+from .delivery import Event, HostPolicy, Outbox, export_job_created
+from .delivery.faults import DeliveryFaultPlan
 from .domain.clock import FrozenClock, RunningClock
+from .domain.errors import JobNotFound
 from .domain.models import EntryState, ExportJob, ItemStatus, JobStatus
 from .domain.policy import Policy
 from .domain.store import Store
+from .domain.subscriptions import EXPORT_JOB_CREATED
 from .faults import FaultPlan
 from .journal import Journal
 from .scenarios.loader import load_scenario_text, resolve
 from .scenarios.model import EntrySpec, Scenario
 from .scenarios.seed import SeededSandbox, build_store
+from .scenarios.timeline import Timeline
 
 DEFAULT_SCENARIO = "pending"
 # A frozen clock starts here unless told otherwise, so runs repeat byte for byte.
@@ -37,6 +42,10 @@ class SandboxConfig:
     clock: ClockMode = "frozen"
     start: datetime | None = None  # None: DEFAULT_START when frozen, the wall clock when running
     policy: Policy | None = None  # None: the scenario's own (strict unless it says otherwise)
+    # Hosts webhook deliveries may go to beside loopback addresses (`serve --allow-webhook-host`)
+    webhook_hosts: frozenset[str] = frozenset()
+    # The timeline waits for `start_timeline()` (verify's service mode: until the connector is up)
+    hold_timeline: bool = False
 
 
 class Sandbox:
@@ -59,6 +68,11 @@ class Sandbox:
         self.at_start: dict[str, JobAtStart] = {}
         self.faults = FaultPlan()
         self._first_moments = FirstMoments()
+        # Webhook deliveries, sent by a background worker that starts with the first event.
+        self.outbox = Outbox(self.journal, self.now, HostPolicy(self.config.webhook_hosts))
+        self.outbox.faults = DeliveryFaultPlan(self.company_id)
+        self._ticker: threading.Thread | None = None  # plays the timeline on a running clock
+        self._closed = threading.Event()
         self.state: SeededSandbox = self._build()
 
     # -- lifecycle of the whole sandbox ----------------------------------------------------
@@ -149,8 +163,38 @@ class Sandbox:
         return [store.add_entry(company_id, payload).id for payload in payloads]
 
     def advance_clock(self, seconds: float) -> datetime:
-        """Move the sandbox clock forward (jobs due expire at once); returns the new time."""
-        return self.state.store.advance(timedelta(seconds=seconds))
+        """Move the sandbox clock forward; returns the new time.
+
+        Jobs due expire, timeline steps passed play at their own moment (the clock stops at
+        each on the way), and delivery retries due are sent.
+        """
+        store = self.state.store
+        target = store.now() + timedelta(seconds=seconds)
+        for moment in self.timeline.moments(store.now(), target):
+            store.advance(moment - store.now())
+            self.play_timeline()
+        moved = store.advance(target - store.now())
+        self.play_timeline()
+        self.outbox.wake()
+        return moved
+
+    def play_timeline(self) -> list[str]:
+        """Play the scenario's timeline steps due by the sandbox clock; returns new job ids.
+
+        `advance_clock` and, on a running clock, a background ticker call it; call it yourself
+        after finishing a job that held a step back.
+        """
+        with self._lock:
+            made = self.timeline.play_due(self.now(), self.add_entries, self._press_for_timeline)
+            for job in self.store.jobs():
+                if job.id in made:  # eligible from the moment it appears, like a seeded job
+                    self.at_start[job.id] = _at_start(job)
+            return made
+
+    def start_timeline(self) -> None:
+        """Start a held timeline (`SandboxConfig.hold_timeline`) now."""
+        self.timeline.begin(self.now())
+        self.play_timeline()
 
     def now(self) -> datetime:
         """The sandbox clock's time."""
@@ -165,10 +209,59 @@ class Sandbox:
         entries = self.state.store.entries(self.company_id(company), EntryState.EXPORTED)
         return [e.id for e in entries]
 
+    def fire_webhook(self, job_id: str) -> tuple[Event, int]:
+        """Send a job's `v1.export-job.created` again, now, to whoever subscribes to it now.
+
+        The event sent before is re-sent as it was (same `webhook-id`); a job never announced
+        (one the scenario seeded) gets a new event showing it as it is. Returns the event and
+        how many subscriptions it went to.
+        """
+        store = self.state.store
+        job = next((job for job in store.jobs() if job.id == job_id), None)
+        if job is None:
+            raise JobNotFound(job_id)
+        event = self.outbox.event_about(job_id)
+        if event is None:
+            event = export_job_created(job, store.now(), store.subscriptions.ids)
+        return event, self.outbox.fire(event, store.subscriptions)
+
+    def close(self) -> None:
+        """Stop sending webhooks and playing the timeline; the state stays readable."""
+        self._closed.set()
+        self.outbox.close()
+        if self._ticker is not None and self._ticker is not threading.current_thread():
+            self._ticker.join(timeout=5)
+
+    def _press_for_timeline(self, company: str, entry_ids: list[str]) -> str:
+        return self.press_export(company, entry_ids).id
+
+    def _tick(self) -> None:
+        """A running clock moves by itself: look for timeline steps due ten times a second."""
+        while not self._closed.wait(0.1):
+            if self.timeline.pending:
+                self.play_timeline()
+
+    def _start_ticker(self) -> None:
+        if self._ticker is None and not self._closed.is_set():
+            self._ticker = threading.Thread(
+                target=self._tick, name="pleo-export-mock-timeline", daemon=True
+            )
+            self._ticker.start()
+
     # -- internals -----------------------------------------------------------------------------
+
+    def _announce(self, store: Store, job: ExportJob) -> None:
+        """A job was created: Pleo sends `v1.export-job.created` to whoever subscribed."""
+        if not store.subscriptions.receiving(job.company_id, EXPORT_JOB_CREATED):
+            return  # nobody listens: no event, no ids drawn, no fault rule used up
+        event = export_job_created(job, store.now(), store.subscriptions.ids)
+        self.outbox.announce(event, store.subscriptions)
 
     def _build(self) -> SeededSandbox:
         self.journal.reset()  # a fresh state starts a fresh record
+        self.outbox.clear()  # undelivered events belong to the state being left
+        self.outbox.faults.clear()
+        self.outbox.faults.add(self.scenario.webhook_faults)
         self._added = 0  # entries added after seeding, numbering their data streams
         policy = self.config.policy or self.scenario.policy
         if self.config.clock == "running":  # times are relative to now: seed them again
@@ -180,6 +273,12 @@ class Sandbox:
                 self.scenario, self.seed, policy, self.config.start or DEFAULT_START
             )
         self.faults = FaultPlan(self.scenario.faults, self.seed, state.job_ids)
+        store = state.store
+        store.job_created.append(lambda job: self._announce(store, job))
+        started = None if self.config.hold_timeline else store.now()
+        self.timeline = Timeline(self.scenario.timeline, started)
+        if self.config.clock == "running" and self.scenario.timeline:
+            self._start_ticker()
         return state
 
 

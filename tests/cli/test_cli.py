@@ -58,3 +58,28 @@ def test_bad_flags_exit_2(argv: list[str]) -> None:
         assert main(argv) == 2
         raise SystemExit(2)
     assert exited.value.code == 2
+
+
+def test_serve_allows_webhook_hosts_only_when_told_and_stops_delivering_when_it_stops(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pleo_export_mock.sandbox import Sandbox
+    from pleo_export_mock.server import SandboxServer
+
+    closed: list[Sandbox] = []
+    close = Sandbox.close
+
+    def closing(sandbox: Sandbox) -> None:
+        closed.append(sandbox)
+        close(sandbox)
+
+    monkeypatch.setattr(SandboxServer, "serve_forever", lambda server: None)
+    monkeypatch.setattr(Sandbox, "close", closing)
+    argv = ["serve", "--port", "0", "--allow-webhook-host", "ERP.test"]
+    assert main([*argv, "--allow-webhook-host", "10.0.0.7"]) == 0
+    assert main(["serve", "--port", "0"]) == 0
+    allowed, default = closed  # each server, once stopped, closed its sandbox
+    assert allowed.outbox.hosts.allowed == {"erp.test", "10.0.0.7"}
+    assert default.outbox.hosts.allowed == frozenset()
+    assert allowed.outbox.closed and default.outbox.closed
+    capsys.readouterr()

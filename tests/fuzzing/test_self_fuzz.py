@@ -22,6 +22,7 @@ from pleo_export_mock.fuzzing.config import FuzzOptions, build_config, refusals_
 from pleo_export_mock.fuzzing.report import format_findings
 from pleo_export_mock.fuzzing.sandbox import fuzz_sandbox
 from pleo_export_mock.http.handlers import Call, Reply
+from pleo_export_mock.http.webhooks import subscriptions_spec
 from pleo_export_mock.spec import load_spec
 from pleo_export_mock.spec.loader import default_spec_path
 
@@ -29,6 +30,7 @@ SEED = 1
 # About 6,500 cases (10-step stateful scenarios); the budget is 90 s on a quiet 2-core machine.
 MAX_EXAMPLES = 300
 PHASES = ("examples", "coverage", "fuzzing", "stateful")
+SUBSCRIPTIONS_SPEC_URL = "/openapi-webhook-subscriptions.json"
 
 
 @pytest.mark.slow
@@ -44,6 +46,27 @@ def test_the_sandbox_passes_every_check_in_every_phase(capsys: pytest.CaptureFix
     )
     assert result.phases == dict.fromkeys(PHASES, "success")
     assert result.cases > 3000  # a run that quietly tested little is no proof
+
+
+@pytest.mark.slow
+def test_the_webhook_subscriptions_api_passes_every_check_in_every_phase() -> None:
+    result = fuzz_sandbox(
+        Sandbox("pending"), max_examples=30, seed=SEED, spec_path=SUBSCRIPTIONS_SPEC_URL
+    )
+    assert result.ok, "Schemathesis found failures in the sandbox:\n\n" + format_findings(
+        result.findings
+    )
+    assert result.phases == dict.fromkeys(PHASES, "success")
+    assert result.cases > 500
+
+
+def test_subscription_refusals_are_documented_for_their_operation() -> None:
+    spec = subscriptions_spec()
+    refusals = refusals_of_valid_requests()
+    for operation_id, operation in spec.operations.items():
+        assert all(s in operation.responses for s in refusals.get(operation_id, ())), operation_id
+    assert refusals["getSubscriptions"] == refusals["getSubscriptionActivities"] == ("400",)
+    assert "getSubscriptionById" not in refusals and "createSubscription" not in refusals
 
 
 # --- The configuration is what the self-fuzz claims -----------------------------------------------

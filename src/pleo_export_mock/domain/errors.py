@@ -98,3 +98,11 @@ class EmptyExport(DomainError):
 
 class InvalidPage(DomainError):
     """A pagination request the sandbox cannot serve (mixed cursors, bad sort key, ...)."""
+
+
+class SubscriptionNotFound(DomainError):
+    """No webhook subscription with this id among the caller's companies' (or none at all)."""
+
+    def __init__(self, subscription_id: str) -> None:
+        super().__init__(f"Subscription {subscription_id} not found.")
+        self.subscription_id = subscription_id

@@ -39,6 +39,7 @@ from .orderings import ITEM_SORT_FIELDS, JOB_SORT_FIELDS, order_items, order_row
 from .pagination import Page, PageRequest, paginate
 from .policy import ITEMS_PER_UPDATE_LIMIT, Policy
 from .status_changes import change_status, entry_state_after
+from .subscriptions import Subscriptions
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -72,6 +73,12 @@ class Store:
         self._jobs: dict[str, ExportJob] = {}
         self._open_jobs: dict[str, ExportJob] = {}
         self._sequence = 0
+        # Webhook subscriptions draw ids from their own stream: subscribing shifts no job id.
+        # Told of every job created after seeding (Pleo's webhooks); a copy starts with none.
+        self.job_created: list[Callable[[ExportJob], None]] = []
+        self.subscriptions = Subscriptions(
+            clock, IdFactory(ids.fork("subscriptions").getrandbits(63))
+        )
 
     @_locked
     def copy(self, clock: Clock) -> Store:
@@ -85,6 +92,7 @@ class Store:
             jobs = [twin._jobs[job.id] for job in state.jobs]
             twin._companies[company_id] = _CompanyState(replace(state.company), entries, jobs)
         twin._sequence = self._sequence
+        twin.subscriptions = self.subscriptions.copy(clock)
         return twin
 
     # -- Pleo's side: companies, entries, the user pressing Export ------------------------
@@ -138,6 +146,8 @@ class Store:
             set_entry_state(state.entries, entry_id, EntryState.IN_JOB)
             job.add_item(entry_id)
         self._insert_job(state, job)
+        for listener in self.job_created:
+            listener(job)
         return job
 
     @_locked

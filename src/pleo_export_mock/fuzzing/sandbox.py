@@ -56,14 +56,19 @@ def fuzz_sandbox(
     A reset before each phase gives every phase the scenario's jobs to work on (an earlier
     phase may have finished them all); within a phase, stateful tests included, state evolves.
     `app` is the sandbox's app to fuzz; by default one that logs, not raises, its own spec
-    violations (see _SpecWatch). `spec_path` is the served spec to fuzz: v3's, or
-    `LEGACY_SPEC` for v0-v2.
+    violations (see _SpecWatch). `spec_path` is the served spec to fuzz: v3's by default,
+    `LEGACY_SPEC` for v0-v2, `/openapi-webhook-subscriptions.json` for the Webhook
+    Subscriptions API.
     """
     from ..http import HttpSettings, create_app
     from ..http.state_view import authorization_header
 
     app = app or create_app(sandbox, HttpSettings(response_violations="log"))
-    operations = {**app.spec.operations, **app.legacy_spec.operations}
+    operations = {
+        **app.spec.operations,
+        **app.legacy_spec.operations,
+        **app.subscriptions_spec.operations,
+    }
     labels = {i: f"{o.method} {o.path}" for i, o in operations.items()}
     watch = _SpecWatch(labels)
     app.observers.append(watch)

@@ -1,8 +1,9 @@
 """The WSGI application: read the request once, then hand it to the pipeline that serves it.
 
 `/_mock/...` is the control plane (Pleo's side), `/v0/`, `/v1/` and `/v2/` the older Export API
-versions, `/openapi.json`, `/openapi-v0-v2.json` and `/_mock/openapi.json` the specs, everything
-else is the Export API v3.
+versions, `/v1/subscriptions` Pleo's Webhook Subscriptions API, `/openapi.json`,
+`/openapi-v0-v2.json`, `/openapi-webhook-subscriptions.json` and `/_mock/openapi.json` the specs,
+everything else is the Export API v3.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from .versions import (
     legacy_spec,
     require_pinned_version,
 )
+from .webhooks import SUBSCRIPTION_HANDLERS, SUBSCRIPTIONS_PREFIX, subscriptions_spec
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -80,6 +82,16 @@ class SandboxApp:
             gate=require_pinned_version,
         )
         self.legacy.observers = self.api.observers  # one journal, whatever the version
+        # Webhook subscriptions: the same guard and journal; its own spec and handlers.
+        self.subscriptions_spec = subscriptions_spec()
+        self.subscriptions = Pipeline(
+            "Webhook Subscriptions API",
+            OperationTable.of(self.subscriptions_spec),
+            dict(SUBSCRIPTION_HANDLERS),
+            self.settings,
+            guard=guard,
+        )
+        self.subscriptions.observers = self.api.observers
         control_spec = control_plane_spec()
         self.control = Pipeline(
             "control-plane",
@@ -95,6 +107,7 @@ class SandboxApp:
         )
         self._prefixes = (
             ((CONTROL_PREFIX + "/",), self.control),
+            ((SUBSCRIPTIONS_PREFIX,), self.subscriptions),  # before /v1/, the Export API v1
             (LEGACY_PREFIXES, self.legacy),
             ((FILES_PREFIX,), self.files),
         )
@@ -102,6 +115,7 @@ class SandboxApp:
             "/openapi.json": self.spec.document,
             f"{CONTROL_PREFIX}/openapi.json": control_spec.document,
             "/openapi-v0-v2.json": self.legacy_spec.document,
+            "/openapi-webhook-subscriptions.json": self.subscriptions_spec.document,
         }
 
     @property

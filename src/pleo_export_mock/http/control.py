@@ -5,6 +5,9 @@ They run in the same pipeline as the Export API (pipeline.py), without credentia
 
 from __future__ import annotations
 
+import json
+
+from ..delivery.faults import parse_delivery_faults
 from ..domain.clock import format_timestamp
 from ..faults import parse_rules
 from ..journal.export import to_har, to_ndjson
@@ -94,6 +97,34 @@ def clear_faults(call: Call) -> Reply:
     return get_faults(call)
 
 
+def get_timeline(call: Call) -> Reply:
+    return Reply(200, {"data": call.sandbox.timeline.describe()})
+
+
+def get_webhook_faults(call: Call) -> Reply:
+    return Reply(200, {"data": call.sandbox.outbox.faults.describe()})
+
+
+def add_webhook_faults(call: Call) -> Reply:
+    rules = parse_delivery_faults(call.body["faults"], "faults")  # refused before any change
+    if call.body.get("replace"):
+        call.sandbox.outbox.faults.clear()
+    call.sandbox.outbox.faults.add(rules)
+    return get_webhook_faults(call)
+
+
+def clear_webhook_faults(call: Call) -> Reply:
+    call.sandbox.outbox.faults.clear()
+    return get_webhook_faults(call)
+
+
+def fire_webhook(call: Call) -> Reply:
+    event, count = call.sandbox.fire_webhook(call.body["jobId"])
+    body = json.loads(event.body)
+    data = {"eventId": body["eventId"], "webhookId": event.message_id, "subscriptions": count}
+    return Reply(202, {"data": data})
+
+
 def get_job_state(call: Call) -> Reply:
     return Reply(200, state_view.job_with_items(call.sandbox, call.params["jobId"]))
 
@@ -114,4 +145,9 @@ CONTROL_HANDLERS: dict[str, Handler] = {
     "getFaults": get_faults,
     "addFaults": add_faults,
     "clearFaults": clear_faults,
+    "getTimeline": get_timeline,
+    "getWebhookFaults": get_webhook_faults,
+    "addWebhookFaults": add_webhook_faults,
+    "clearWebhookFaults": clear_webhook_faults,
+    "fireWebhook": fire_webhook,
 }

@@ -42,6 +42,7 @@ _DOMAIN_ERRORS: dict[type[domain.DomainError], tuple[int, str]] = {
     domain.EntriesNotExportable: (400, "ACCOUNTING_ENTRY_NOT_EXPORTABLE"),
     domain.EmptyExport: (400, "INVALID_REQUEST"),
     domain.InvalidPage: (400, "INVALID_PAGINATION"),
+    domain.SubscriptionNotFound: (404, "SUBSCRIPTION_NOT_FOUND"),
 }
 
 

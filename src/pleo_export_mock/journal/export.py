@@ -33,7 +33,7 @@ def _har_entry(entry: JournalEntry, base_url: str) -> dict[str, Any]:
     response_text = _text(entry.response_body)
     query = [{"name": k, "value": v} for k, values in entry.query.items() for v in values]
     url = (
-        base_url
+        ("" if entry.direction == "outbound" else base_url)  # a delivery's path is its URL
         + entry.path
         + ("?" + "&".join(f"{q['name']}={q['value']}" for q in query) if query else "")
     )
@@ -73,7 +73,7 @@ def _har_entry(entry: JournalEntry, base_url: str) -> dict[str, Any]:
         },
         "cache": {},
         "timings": {"send": 0, "wait": round(entry.duration_ms, 3), "receive": 0},
-        "comment": f"#{entry.seq} {entry.operation_id or 'no route'}"
+        "comment": f"#{entry.seq} {entry.direction} {entry.operation_id or 'no route'}"
         + (f"; violations: {'; '.join(entry.violations)}" if entry.violations else ""),
     }
 

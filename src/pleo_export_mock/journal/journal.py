@@ -38,6 +38,9 @@ class JournalEntry:
     fault: str | None = None  # an injected fault, as described to people
     # `status`, `latency`, `drop`, `truncate`, `malformed` or `ambiguous_commit`
     fault_kind: str | None = None
+    # "inbound": a client's request to the sandbox; "outbound": a webhook delivery the sandbox
+    # sent (`path` is then the endpoint's URL, `operation_id` the event type)
+    direction: str = "inbound"
 
     @property
     def job_id(self) -> str | None:
@@ -72,6 +75,7 @@ class JournalEntry:
             "credential": self.credential,
             "durationMs": round(self.duration_ms, 3),
             "fault": self.fault,
+            "direction": self.direction,
         }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from ..delivery.faults import DeliveryFaultRule, parse_delivery_faults
 from ..domain.credentials import ALL_SCOPES, CredentialKind
 from ..domain.lifecycle import DEFAULT_ITEM_STATUS
 from ..domain.models import ItemOutcome, ItemStatus, JobStatus
@@ -24,6 +25,7 @@ from .model import (
     ItemSpec,
     JobSpec,
     Scenario,
+    TimelineStep,
 )
 from .offsets import parse_offset
 from .yaml_source import DocPath, Source
@@ -52,8 +54,37 @@ def build_scenario(source: Source) -> Scenario:
         policy=Policy(**data.get("policy", {})),
         faults=_faults(source, data.get("faults", [])),
         api_versions=frozenset(data["api_versions"]) if "api_versions" in data else None,
+        webhook_faults=_webhook_faults(source, data.get("webhook_faults", [])),
+        timeline=_timeline(source, data.get("timeline", [])),
         source=source.file,
     )
+
+
+def _timeline(source: Source, data: list[dict[str, Any]]) -> tuple[TimelineStep, ...]:
+    """The steps in the order they play (by time; as written when at the same time)."""
+    companies = {c["key"] for c in source.data["companies"]}
+    steps = []
+    for position, raw in enumerate(data):
+        where: DocPath = ("timeline", position)
+        if raw["company"] not in companies:
+            raise source.error(
+                (*where, "company"), f"no company {raw['company']!r} in this scenario"
+            )
+        steps.append(TimelineStep(-parse_offset(raw["at"]), raw["company"], raw["export"], where))
+    return tuple(sorted(steps, key=lambda step: step.at))
+
+
+def _webhook_faults(source: Source, data: list[Any]) -> tuple[DeliveryFaultRule, ...]:
+    """The rules, each naming a company of this scenario (by key or id) if it names one."""
+    companies = {key for c in source.data["companies"] for key in (c["key"], c.get("id"))}
+    for position, raw in enumerate(data):
+        if raw.get("company") is not None and raw["company"] not in companies:
+            reason = f"no company {raw['company']!r} in this scenario"
+            raise source.error(("webhook_faults", position, "company"), reason)
+    try:
+        return parse_delivery_faults(data)
+    except FaultSpecError as problem:  # the schema already holds the shape; belt and braces
+        raise source.error(("webhook_faults",), str(problem)) from None
 
 
 def _faults(source: Source, data: list[Any]) -> tuple[FaultRule, ...]:

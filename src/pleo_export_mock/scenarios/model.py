@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from ..delivery.faults import DeliveryFaultRule
 from ..domain.credentials import CredentialKind
 from ..domain.models import ItemOutcome, JobStatus
 from ..domain.policy import Policy
@@ -96,6 +97,17 @@ class CredentialSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class TimelineStep:
+    """At `at` after the clock's start, a user of `company` presses Export for `export` new
+    entries (they are made then, as entries added through the control plane are)."""
+
+    at: timedelta
+    company: str  # the company's key
+    export: int
+    where: DocPath = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Expectations:
     # job key -> the final status a correct connector leaves that job in
     final_status: Mapping[str, JobStatus] = field(default_factory=dict)
@@ -114,6 +126,8 @@ class Scenario:
     faults: tuple[FaultRule, ...] = ()  # what goes wrong on the wire, and when
     # The Export API versions a connector may call ("v0" ... "v3"); None: every version.
     api_versions: frozenset[str] | None = None
+    webhook_faults: tuple[DeliveryFaultRule, ...] = ()  # what goes wrong with deliveries
+    timeline: tuple[TimelineStep, ...] = ()  # what users do while the connector runs, in order
     source: str = "<body>"  # the file as shown in messages, or what the text came from
     path: Path | None = None  # the file it was read from, if any
 

@@ -78,5 +78,6 @@ class ExportMockServer:
         return self.wsgi.take()
 
     def stop(self) -> None:
-        """Stop the server thread."""
+        """Stop the server thread and the sandbox's webhook deliveries."""
         self.server.stop()
+        self.sandbox.close()

@@ -39,6 +39,8 @@ class Context:
     # refused before they reached the API, they are in `off_pin`, not in `entries`.
     api_versions: frozenset[str] | None = None
     off_pin: list[JournalEntry] = field(default_factory=list)
+    # webhook deliveries the sandbox sent (outbound journal entries), oldest first
+    deliveries: list[JournalEntry] = field(default_factory=list)
 
     # -- slices of the journal -----------------------------------------------------------
 

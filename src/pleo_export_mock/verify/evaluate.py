@@ -43,9 +43,11 @@ def evaluate(
 
 def build_context(sandbox: Sandbox, companies: Collection[str] | None = None) -> Context:
     pinned = sandbox.scenario.api_versions
+    # The connector's requests; webhook deliveries the sandbox sent are not its doing.
     journal = sandbox.journal.snapshot()
-    off_pin = [e for e in journal if not on_pin(e, pinned)]
-    entries, called_older = as_current(e for e in journal if on_pin(e, pinned))
+    inbound = journal.filter(lambda entry: entry.direction == "inbound")
+    off_pin = [e for e in inbound if not on_pin(e, pinned)]
+    entries, called_older = as_current(e for e in inbound if on_pin(e, pinned))
     if companies is None:
         used = {c for entry in entries for c in entry.company_ids}
         companies = used or {c.id for c in sandbox.store.companies()}
@@ -62,4 +64,5 @@ def build_context(sandbox: Sandbox, companies: Collection[str] | None = None) ->
         entry_ids=dict(state.entry_ids),
         api_versions=pinned,
         off_pin=off_pin,
+        deliveries=list(journal.filter(lambda entry: entry.direction == "outbound")),
     )

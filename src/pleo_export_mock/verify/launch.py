@@ -30,16 +30,20 @@ def run_process(
     env: dict[str, str],
     timeout: float,
     watch: Callable[[], None] | None = None,
+    until: Callable[[], bool] | None = None,
 ) -> ConnectorRun:
-    """Run `command` to its end or to `timeout`, then end its process group.
+    """Run `command` to its end, to `timeout` or until `until()` is true, then end its group.
 
-    `watch` is called about every TICK_SECONDS while the connector runs (progress reports).
+    `watch` is called about every TICK_SECONDS while the connector runs (progress reports);
+    so is `until` (a service that never exits by itself is stopped when its work is done).
     """
     started = time.monotonic()
     process = _start(command, env)
     stdout, stderr = _Drain(process.stdout), _Drain(process.stderr)
-    code = _wait(process, started + timeout, watch)
+    code, stopped = _wait(process, started + timeout, _both(watch, until))
     end_group(process)
+    if stopped:  # asked to stop: how it took SIGTERM is its exit status
+        code = process.returncode
     if watch is not None:
         watch()
     return ConnectorRun(
@@ -82,17 +86,27 @@ def _start(command: Sequence[str], env: dict[str, str]) -> subprocess.Popen[str]
         ) from None
 
 
+def _both(watch: Callable[[], None] | None, until: Callable[[], bool] | None) -> Callable[[], bool]:
+    def tick() -> bool:
+        if watch is not None:
+            watch()
+        return until is not None and until()
+
+    return tick
+
+
 def _wait(
-    process: subprocess.Popen[str], deadline: float, watch: Callable[[], None] | None
-) -> int | None:
-    """The leader's exit status, or None when the deadline came first."""
+    process: subprocess.Popen[str], deadline: float, tick: Callable[[], bool]
+) -> tuple[int | None, bool]:
+    """The leader's exit status (None when the deadline came first), and whether `tick` said
+    to stop it."""
     while (remaining := deadline - time.monotonic()) > 0:
         try:
-            return process.wait(timeout=min(TICK_SECONDS, remaining))
+            return process.wait(timeout=min(TICK_SECONDS, remaining)), False
         except subprocess.TimeoutExpired:
-            if watch is not None:
-                watch()
-    return None
+            if tick():
+                return None, True
+    return None, False
 
 
 def _signal_group(group: int, signum: int) -> bool:

@@ -15,6 +15,7 @@ from .evaluate import evaluate
 from .launch import run_process
 from .progress import Progress
 from .report import Outcome
+from .service import ServiceWatch
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,11 +26,16 @@ class VerifyOptions:
     timeout: float = 60.0
     no_deprecated: bool = False  # deprecated (v0-v2) operations fail the verdict
     progress: TextIO | None = None  # where to report job transitions while the connector runs
+    service: bool = (
+        False  # a long-running connector: hold the timeline till ready, SIGTERM when done
+    )
+    ready_url: str | None = None  # service mode: ready once this answers 2xx (else: subscribed)
 
 
 def verify(options: VerifyOptions) -> Outcome:
     """Run the connector against a fresh sandbox of the scenario, and judge what it did."""
-    sandbox = Sandbox(options.scenario, SandboxConfig(seed=options.seed, clock="running"))
+    config = SandboxConfig(seed=options.seed, clock="running", hold_timeline=options.service)
+    sandbox = Sandbox(options.scenario, config)
     app = create_app(sandbox, HttpSettings(response_violations="log"))
     api_key, token = _credentials(sandbox)
     company_id = (api_key or token).company_ids[0]  # type: ignore[union-attr]
@@ -44,7 +50,10 @@ def verify(options: VerifyOptions) -> Outcome:
         watch = Progress(sandbox.journal, sandbox.at_start, options.progress)
     with SandboxServer(app) as server:
         given = connector_env(server.url, company_id, filter(None, (api_key, token)))
-        run = run_process(options.command, connector_process_env(given), options.timeout, watch)
+        until = ServiceWatch(sandbox, company_id, options.ready_url) if options.service else None
+        env = connector_process_env(given)
+        run = run_process(options.command, env, options.timeout, watch, until)
+    sandbox.close()  # the run is over: no delivery may still reach the connector's endpoint
     companies = {company_id}
     strict = ("uses-current-api",) if options.no_deprecated else ()
     verdict = evaluate(sandbox, companies, run=run, as_errors=strict)
