@@ -14,8 +14,7 @@ import os
 import sys
 from typing import Any
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import webhook_connector
+from pleo_export_mock.examples import webhook_connector
 
 BREAKAGES: dict[str, str] = {  # rule id -> the scenario to run the variant on (service mode)
     "acts-only-on-verified-deliveries": "webhooks",
