@@ -1,8 +1,8 @@
 """The WSGI application: read the request once, then hand it to the pipeline that serves it.
 
 `/_mock/...` is the control plane (Pleo's side), `/v0/`, `/v1/` and `/v2/` the older Export API
-versions, `/openapi.json`, `/openapi-v0-v2.json` and `/_mock/openapi.json` the specs, everything
-else is the Export API v3.
+versions, `/oauth/...` the authorization server, `/openapi.json`, `/openapi-v0-v2.json`,
+`/oauth/openapi.json` and `/_mock/openapi.json` the specs, everything else is the Export API v3.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from .auth import CredentialCheck
 from .call import Handler
 from .control import CONTROL_HANDLERS
 from .handlers import HANDLERS
+from .oauth import OAUTH_HANDLERS
 from .operations import OperationTable
 from .pipeline import Observer, Pipeline, json_response
 from .receipts import RECEIPT_HANDLERS
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
 
 CONTROL_PREFIX = "/_mock"
 FILES_PREFIX = "/files/"  # receipt files behind signed links (openapi/receipts.yaml)
+# The authorization server (openapi/oauth.yaml): Pleo's paths, and RFC 8414's for discovery.
+OAUTH_PREFIXES = ("/oauth/", "/.well-known/oauth-authorization-server")
 
 
 def control_plane_spec() -> Spec:
@@ -89,8 +92,14 @@ class SandboxApp:
             dict(RECEIPT_HANDLERS),
             self.settings,
         )
+        oauth_spec = load_spec(default_spec_path().with_name("oauth.yaml"))
+        self.oauth = Pipeline(
+            "OAuth", OperationTable.of(oauth_spec), dict(OAUTH_HANDLERS), self.settings
+        )
+        self.oauth.observers = self.api.observers  # the verifier judges how a connector signs in
         self._prefixes = (
             ((CONTROL_PREFIX + "/",), self.control),
+            (OAUTH_PREFIXES, self.oauth),
             (LEGACY_PREFIXES, self.legacy),
             ((FILES_PREFIX,), self.files),
         )
@@ -98,6 +107,7 @@ class SandboxApp:
             "/openapi.json": self.spec.document,
             f"{CONTROL_PREFIX}/openapi.json": control_spec.document,
             "/openapi-v0-v2.json": self.legacy_spec.document,
+            "/oauth/openapi.json": oauth_spec.document,
         }
 
     @property

@@ -7,6 +7,7 @@ forked streams named after scenario keys, so it does not shift the ids.
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -15,6 +16,7 @@ from ..domain.credentials import Credential, CredentialKind
 from ..domain.ids import IdFactory
 from ..domain.lifecycle import JOB_EXPIRED
 from ..domain.models import ExportJob, ItemOutcome, ItemStatus
+from ..domain.oauth import OAuthClient, OAuthState
 from ..domain.policy import Policy
 from ..domain.store import Store
 from .book import Book, build_book
@@ -23,6 +25,8 @@ from .hostile import hostile_entries
 from .model import CompanySpec, ItemSpec, JobSpec, Scenario
 
 ERP_URL = "https://erp.sandbox.invalid/vouchers"
+# Where a default OAuth client's codes go: a connector reads the redirect, nothing listens.
+OAUTH_REDIRECT_URI = "https://connector.sandbox.invalid/oauth/callback"
 _SECRET_PREFIX = {CredentialKind.API_KEY: "sbx_key", CredentialKind.BEARER: "sbx_token"}
 
 
@@ -32,6 +36,7 @@ class SeededSandbox:
     credentials: list[Credential]
     company_ids: dict[str, str]  # scenario company key -> company id
     scenario: Scenario
+    oauth: OAuthState = field(default_factory=lambda: OAuthState({}, b""))
     job_ids: dict[str, str] = field(default_factory=dict)  # scenario job key -> job id
     entry_ids: dict[str, list[str]] = field(default_factory=dict)  # entry key -> its entries' ids
     # company id -> the generator of its entries, for entries added after seeding
@@ -42,6 +47,7 @@ class SeededSandbox:
         return replace(
             self,
             store=self.store.copy(clock),
+            oauth=self.oauth.fresh(),
             generators={key: generator.copy() for key, generator in self.generators.items()},
         )
 
@@ -57,6 +63,7 @@ def build_store(
     for company in scenario.companies:
         _seed_company(sandbox, company, ids, now, seed)
     sandbox.credentials = _credentials(scenario, sandbox.company_ids, ids)
+    sandbox.oauth = _oauth(scenario, sandbox.company_ids, ids.fork("oauth"))
     return sandbox
 
 
@@ -173,3 +180,22 @@ def _credentials(
         )
         for spec in scenario.credentials
     ]
+
+
+def _oauth(scenario: Scenario, company_ids: dict[str, str], rng: random.Random) -> OAuthState:
+    """One OAuth client per company, and the key that signs access tokens; all from the seed.
+
+    A separate stream, so that adding OAuth shifts none of the ids scenarios already had.
+    """
+    clients = [
+        OAuthClient(
+            f"sbx_client_{rng.getrandbits(64):016x}",
+            f"sbx_secret_{rng.getrandbits(160):040x}",
+            (OAUTH_REDIRECT_URI,),
+            (company_ids[company.key],),
+            label=f"{company.key} OAuth client",
+        )
+        for company in scenario.companies
+    ]
+    key = rng.getrandbits(256).to_bytes(32, "big")
+    return OAuthState({client.client_id: client for client in clients}, key)
