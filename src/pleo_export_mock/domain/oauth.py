@@ -105,6 +105,10 @@ class OAuthState:
         lifetimes = Lifetimes(**{k: getattr(self.lifetimes, k) for k in Lifetimes.__slots__})
         return OAuthState(dict(self.clients), self.signing_key, lifetimes)
 
+    def client_for(self, company_id: str) -> OAuthClient | None:
+        """The first client that acts for the company, if any."""
+        return next((c for c in self.clients.values() if company_id in c.company_ids), None)
+
     def next_id(self, prefix: str) -> str:
         """A readable, unique id (codes and tokens add a random part of their own)."""
         with self._lock:

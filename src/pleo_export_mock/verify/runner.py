@@ -43,7 +43,8 @@ def verify(options: VerifyOptions) -> Outcome:
         )
         watch = Progress(sandbox.journal, sandbox.at_start, options.progress)
     with SandboxServer(app) as server:
-        given = connector_env(server.url, company_id, filter(None, (api_key, token)))
+        oauth_client = sandbox.state.oauth.client_for(company_id)
+        given = connector_env(server.url, company_id, filter(None, (api_key, token)), oauth_client)
         run = run_process(options.command, connector_process_env(given), options.timeout, watch)
     companies = {company_id}
     strict = ("uses-current-api",) if options.no_deprecated else ()
