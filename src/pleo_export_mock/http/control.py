@@ -11,6 +11,7 @@ from ..journal.export import to_har, to_ndjson
 from . import serialize, state_view
 from .call import Call, Handler, Reply
 from .entry_check import check_new_entry
+from .oauth.control import OAUTH_CONTROL_HANDLERS
 
 NDJSON_TYPE = "application/x-ndjson"
 
@@ -111,4 +112,5 @@ CONTROL_HANDLERS: dict[str, Handler] = {
     "getFaults": get_faults,
     "addFaults": add_faults,
     "clearFaults": clear_faults,
+    **OAUTH_CONTROL_HANDLERS,
 }

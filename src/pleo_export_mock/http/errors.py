@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..domain import errors as domain
+from ..domain.oauth import GrantNotFound
 from ..errors import ToolError
 from ..faults import Fault, FaultSpecError
 from ..validation import RequestInvalid, Violation
@@ -41,6 +42,7 @@ _DOMAIN_ERRORS: dict[type[domain.DomainError], tuple[int, str]] = {
     domain.EntriesNotExportable: (400, "ACCOUNTING_ENTRY_NOT_EXPORTABLE"),
     domain.EmptyExport: (400, "INVALID_REQUEST"),
     domain.InvalidPage: (400, "INVALID_PAGINATION"),
+    GrantNotFound: (404, "OAUTH_GRANT_NOT_FOUND"),
 }
 
 
