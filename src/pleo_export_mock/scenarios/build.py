@@ -23,6 +23,8 @@ from .model import (
     Expectations,
     ItemSpec,
     JobSpec,
+    OAuthClientSpec,
+    OAuthSpec,
     Scenario,
 )
 from .offsets import parse_offset
@@ -48,6 +50,7 @@ def build_scenario(source: Source) -> Scenario:
             for position, company in enumerate(data["companies"])
         ),
         credentials=_credentials(data.get("credentials")),
+        oauth=_oauth(data.get("oauth", {})),
         expect=_expectations(data.get("expect", {})),
         policy=Policy(**data.get("policy", {})),
         faults=_faults(source, data.get("faults", [])),
@@ -72,6 +75,32 @@ def _credentials(data: list[dict[str, Any]] | None) -> tuple[CredentialSpec, ...
     return tuple(
         _credential(credential, ("credentials", position))
         for position, credential in enumerate(data)
+    )
+
+
+def _oauth(data: dict[str, Any]) -> OAuthSpec:
+    clients = data.get("clients")
+    return OAuthSpec(
+        None
+        if clients is None
+        else tuple(
+            _oauth_client(client, ("oauth", "clients", position))
+            for position, client in enumerate(clients)
+        ),
+        data.get("access_token_seconds"),
+    )
+
+
+def _oauth_client(data: dict[str, Any], at: DocPath) -> OAuthClientSpec:
+    companies = tuple(data["companies"])
+    return OAuthClientSpec(
+        at=at,
+        companies=companies,
+        scopes=tuple(data.get("scopes", ALL_SCOPES)),
+        client_id=data.get("id"),
+        secret=data.get("secret"),
+        redirect_uris=tuple(data.get("redirect_uris", ())),
+        label=data.get("label", f"OAuth client for {', '.join(companies)}"),
     )
 
 

@@ -95,6 +95,24 @@ class CredentialSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class OAuthClientSpec:
+    at: DocPath
+    companies: tuple[str, ...]
+    scopes: tuple[str, ...]
+    client_id: str | None = None  # None: from the seed
+    secret: str | None = None  # None: from the seed
+    redirect_uris: tuple[str, ...] = ()  # (): the sandbox's default callback
+    label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class OAuthSpec:
+    # None: every company gets one client with all scopes
+    clients: tuple[OAuthClientSpec, ...] | None = None
+    access_token_seconds: int | None = None  # None: the default lifetime
+
+
+@dataclass(frozen=True, slots=True)
 class Expectations:
     # job key -> the final status a correct connector leaves that job in
     final_status: Mapping[str, JobStatus] = field(default_factory=dict)
@@ -108,6 +126,7 @@ class Scenario:
     companies: tuple[CompanySpec, ...]
     # None: every company gets the default pair (API key + bearer token, all scopes)
     credentials: tuple[CredentialSpec, ...] | None = None
+    oauth: OAuthSpec = field(default_factory=OAuthSpec)  # the authorization server's clients
     expect: Expectations = field(default_factory=Expectations)
     policy: Policy = field(default_factory=Policy)  # the scenario's switches (decisions.md)
     faults: tuple[FaultRule, ...] = ()  # what goes wrong on the wire, and when

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from ..domain.clock import Clock
-from ..domain.credentials import Credential, CredentialKind
+from ..domain.credentials import ALL_SCOPES, Credential, CredentialKind
 from ..domain.ids import IdFactory
 from ..domain.lifecycle import JOB_EXPIRED
 from ..domain.models import ExportJob, ItemOutcome, ItemStatus
@@ -22,7 +22,7 @@ from ..domain.store import Store
 from .book import Book, build_book
 from .generator import PayloadGenerator
 from .hostile import hostile_entries
-from .model import CompanySpec, ItemSpec, JobSpec, Scenario
+from .model import CompanySpec, ItemSpec, JobSpec, OAuthClientSpec, Scenario
 
 ERP_URL = "https://erp.sandbox.invalid/vouchers"
 # Where a default OAuth client's codes go: a connector reads the redirect, nothing listens.
@@ -183,19 +183,34 @@ def _credentials(
 
 
 def _oauth(scenario: Scenario, company_ids: dict[str, str], rng: random.Random) -> OAuthState:
-    """One OAuth client per company, and the key that signs access tokens; all from the seed.
+    """The OAuth clients (one per company by default) and the key that signs access tokens.
 
-    A separate stream, so that adding OAuth shifts none of the ids scenarios already had.
+    All from a separate stream of the seed, so OAuth shifts none of the other ids.
     """
-    clients = [
-        OAuthClient(
-            f"sbx_client_{rng.getrandbits(64):016x}",
-            f"sbx_secret_{rng.getrandbits(160):040x}",
-            (OAUTH_REDIRECT_URI,),
-            (company_ids[company.key],),
-            label=f"{company.key} OAuth client",
+    specs = scenario.oauth.clients
+    if specs is None:
+        specs = tuple(
+            OAuthClientSpec((), (company.key,), ALL_SCOPES, label=f"{company.key} OAuth client")
+            for company in scenario.companies
         )
-        for company in scenario.companies
-    ]
+    clients = [_oauth_client(spec, company_ids, rng) for spec in specs]
     key = rng.getrandbits(256).to_bytes(32, "big")
-    return OAuthState({client.client_id: client for client in clients}, key)
+    state = OAuthState({client.client_id: client for client in clients}, key)
+    if scenario.oauth.access_token_seconds is not None:
+        state.lifetimes.access_token = scenario.oauth.access_token_seconds
+    return state
+
+
+def _oauth_client(
+    spec: OAuthClientSpec, company_ids: dict[str, str], rng: random.Random
+) -> OAuthClient:
+    client_id = f"sbx_client_{rng.getrandbits(64):016x}"  # drawn always: ids stay put
+    secret = f"sbx_secret_{rng.getrandbits(160):040x}"
+    return OAuthClient(
+        spec.client_id or client_id,
+        spec.secret or secret,
+        spec.redirect_uris or (OAUTH_REDIRECT_URI,),
+        tuple(company_ids[key] for key in spec.companies),
+        frozenset(spec.scopes),
+        spec.label,
+    )

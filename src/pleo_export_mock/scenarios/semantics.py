@@ -27,6 +27,7 @@ def check_scenario(scenario: Scenario, source: Source) -> None:
     for company in scenario.companies:
         _check_company(company, source, scenario.policy)
     _check_credentials(scenario, source)
+    _check_oauth_clients(scenario, source)
     _check_expectations(scenario, source)
 
 
@@ -168,12 +169,7 @@ def _check_credentials(scenario: Scenario, source: Source) -> None:
     companies = {company.key for company in scenario.companies}
     secrets: dict[str, DocPath] = {}
     for credential in scenario.credentials or ():
-        for position, key in enumerate(credential.companies):
-            if key not in companies:
-                raise source.error(
-                    (*credential.at, "companies", position),
-                    f"unknown company {key!r}; the scenario defines {', '.join(sorted(companies))}",
-                )
+        _check_companies(credential.companies, credential.at, companies, source)
         if credential.secret is not None:
             if credential.secret in secrets:
                 earlier = _where(source, secrets[credential.secret])
@@ -181,6 +177,29 @@ def _check_credentials(scenario: Scenario, source: Source) -> None:
                     (*credential.at, "secret"), f"the same secret is already used at {earlier}"
                 )
             secrets[credential.secret] = credential.at
+
+
+def _check_oauth_clients(scenario: Scenario, source: Source) -> None:
+    companies = {company.key for company in scenario.companies}
+    ids: dict[str, DocPath] = {}
+    for client in scenario.oauth.clients or ():
+        _check_companies(client.companies, client.at, companies, source)
+        if client.client_id is not None:
+            if client.client_id in ids:
+                earlier = _where(source, ids[client.client_id])
+                raise source.error((*client.at, "id"), f"the same id is already used at {earlier}")
+            ids[client.client_id] = client.at
+
+
+def _check_companies(
+    keys: tuple[str, ...], at: DocPath, companies: set[str], source: Source
+) -> None:
+    for position, key in enumerate(keys):
+        if key not in companies:
+            raise source.error(
+                (*at, "companies", position),
+                f"unknown company {key!r}; the scenario defines {', '.join(sorted(companies))}",
+            )
 
 
 def _check_expectations(scenario: Scenario, source: Source) -> None:
