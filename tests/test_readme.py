@@ -53,7 +53,7 @@ def test_readme_pytest_example_passes(source: str, pytester: pytest.Pytester) ->
     pytester.makepyfile(**{name: source})
     examples = pytester.path / "examples"
     examples.mkdir()
-    for script in ("reference_connector.py", "fake_erp.py"):
+    for script in ("reference_connector.py", "fake_erp.py", "oauth_session.py"):
         (examples / script).write_text((README.parent / "examples" / script).read_text())
     result = pytester.runpytest("-q")  # the plugin comes in through its entry point
     result.assert_outcomes(passed=source.count("\ndef test_"))

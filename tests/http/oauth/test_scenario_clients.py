@@ -69,18 +69,19 @@ def test_every_company_gets_a_client_by_default() -> None:
         (("redirect_uris: [http://127.0.0.1:9999/callback]", "redirect_uris: [nope]"), "nope"),
     ],
 )
-def test_a_broken_client_is_refused_naming_the_place(
-    change: tuple[str, str], message: str
-) -> None:
+def test_a_broken_client_is_refused_naming_the_place(change: tuple[str, str], message: str) -> None:
     with pytest.raises(ToolError, match=message) as refused:
         _sandbox(SCENARIO.replace(*change))
     assert "test.yaml" in str(refused.value)
 
 
 def test_two_clients_with_one_id_are_refused() -> None:
-    twice = SCENARIO + """\
+    twice = (
+        SCENARIO
+        + """\
     - id: erp-connector
       companies: [beta]
 """
+    )
     with pytest.raises(ToolError, match="the same id is already used"):
         _sandbox(twice)
