@@ -31,6 +31,10 @@ class SignInFailed(Exception):
     """The authorization server refused, or answered something that cannot be trusted."""
 
 
+class ForgedRedirect(SignInFailed):
+    """A redirect that does not answer our request (its state is another)."""
+
+
 class _KeepRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args: Any) -> None:
         return None  # the code is in Location; the redirect URI is the app's, not ours to call
@@ -60,10 +64,17 @@ class OAuthSession:
             self.sign_in()
         return f"Bearer {self.access_token}"
 
-    def sign_in(self) -> None:
-        """The authorization code flow: a fresh state and PKCE verifier every time."""
+    def sign_in(self, attempts: int = 2) -> None:
+        """The authorization code flow: a fresh state and PKCE verifier every time. A redirect
+        whose state is not ours may be an attacker's: its code is dropped and we ask again."""
         state, verifier = self.new_state(), secrets.token_urlsafe(48)
-        code = self.read_code(self.authorize(state, verifier), state)
+        try:
+            code = self.read_code(self.authorize(state, verifier), state)
+        except ForgedRedirect as forged:
+            if attempts <= 1:
+                raise
+            log.warning("%s; asking again", forged)
+            return self.sign_in(attempts - 1)
         self.token_request(
             grant_type="authorization_code",
             code=code,
@@ -100,7 +111,7 @@ class OAuthSession:
         """The code, once the redirect proves it answers our request (state, RFC 6749 10.12)."""
         params = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(location).query))
         if params.get("state") != state:
-            raise SignInFailed("the redirect's state is not ours: possible CSRF, no code used")
+            raise ForgedRedirect("the redirect's state is not ours: possible CSRF, code dropped")
         if "error" in params:
             raise SignInFailed(f"authorization refused: {params['error']}")
         return params["code"]

@@ -554,7 +554,8 @@ def check_broken_oauth(rule: str, x: Recorder) -> None:
         assert "code_challenge" not in authorizations[0].query
         assert "code_challenge" in authorizations[1].query
     elif rule == "oauth-refreshes":
-        assert len(authorizations) == 2 and tokens == [200, 200]  # two sign-ins, no refresh
+        # a forged redirect, the sign-in, and a second sign-in instead of a refresh
+        assert len(authorizations) == 3 and tokens == [200, 200]
     elif rule == "oauth-no-refresh-replay":
         assert tokens == [200, 200, 400]  # sign in, refresh, the stale copy refused
     elif rule == "oauth-no-401-loop":
@@ -594,7 +595,7 @@ def test_every_rule_id_has_a_variant() -> None:
         [sys.executable, str(BROKEN), "--list"], capture_output=True, text=True, timeout=30
     )
     assert [line.split()[0] for line in listed.stdout.splitlines()] == list(BREAKAGES)
-    assert len(BREAKAGES) == 29
+    assert len(BREAKAGES) == 33  # 29, and the four oauth-* rules
 
 
 # -- OAuth mode ----------------------------------------------------------------------------
@@ -618,7 +619,8 @@ def test_oauth_mode_refreshes_once_when_the_token_expires_mid_job() -> None:
     assert_well_behaved(run, refusals=[401])
     tokens = run.recorder.calls("POST", "/oauth/token")
     assert [t.status for t in tokens] == [200, 200]  # the sign-in, then one refresh
-    assert len(run.recorder.calls("GET", "/oauth/authorize")) == 1
+    forged, real = run.recorder.calls("GET", "/oauth/authorize")  # the forged code is dropped
+    assert forged.query["state"] != real.query["state"]
     assert run.job("export").status.value == "completed"
 
 

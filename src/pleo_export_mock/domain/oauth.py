@@ -97,13 +97,15 @@ class OAuthState:
     refresh_tokens: dict[str, RefreshToken] = field(default_factory=dict)
     access_tokens: dict[str, AccessToken] = field(default_factory=dict)
     deny_next: int = 0  # how many coming authorizations answer access_denied
+    forge_next: int = 0  # how many coming redirects carry a state the client did not send
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _counter: int = 0
 
     def fresh(self) -> OAuthState:
         """The same clients, key and lifetimes, and nothing issued yet (a reset)."""
         lifetimes = Lifetimes(**{k: getattr(self.lifetimes, k) for k in Lifetimes.__slots__})
-        return OAuthState(dict(self.clients), self.signing_key, lifetimes)
+        forged = self.forge_next  # a scenario's forged redirects come back with a reset
+        return OAuthState(dict(self.clients), self.signing_key, lifetimes, forge_next=forged)
 
     def client_for(self, company_id: str) -> OAuthClient | None:
         """The first client that acts for the company, if any."""
@@ -121,6 +123,14 @@ class OAuthState:
             if self.deny_next <= 0:
                 return False
             self.deny_next -= 1
+            return True
+
+    def take_forgery(self) -> bool:
+        """True when this redirect is to look forged: another state than the client sent."""
+        with self._lock:
+            if self.forge_next <= 0:
+                return False
+            self.forge_next -= 1
             return True
 
     def new_grant(self, client: OAuthClient, scopes: frozenset[str]) -> Grant:

@@ -88,6 +88,7 @@ def _oauth(data: dict[str, Any]) -> OAuthSpec:
             for position, client in enumerate(clients)
         ),
         data.get("access_token_seconds"),
+        data.get("forged_redirects", 0),
     )
 
 

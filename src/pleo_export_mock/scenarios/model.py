@@ -110,6 +110,7 @@ class OAuthSpec:
     # None: every company gets one client with all scopes
     clients: tuple[OAuthClientSpec, ...] | None = None
     access_token_seconds: int | None = None  # None: the default lifetime
+    forged_redirects: int = 0  # the first approved authorizations redirect with a forged state
 
 
 @dataclass(frozen=True, slots=True)

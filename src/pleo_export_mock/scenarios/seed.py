@@ -196,6 +196,7 @@ def _oauth(scenario: Scenario, company_ids: dict[str, str], rng: random.Random) 
     clients = [_oauth_client(spec, company_ids, rng) for spec in specs]
     key = rng.getrandbits(256).to_bytes(32, "big")
     state = OAuthState({client.client_id: client for client in clients}, key)
+    state.forge_next = scenario.oauth.forged_redirects
     if scenario.oauth.access_token_seconds is not None:
         state.lifetimes.access_token = scenario.oauth.access_token_seconds
     return state

@@ -63,3 +63,10 @@ def test_a_reset_restores_the_default_lifetimes(flow: Flow, sandbox: Sandbox) ->
     flow.http.put("/_mock/oauth/lifetimes", json={"accessToken": 30})
     sandbox.reset()
     assert flow.tokens()["expires_in"] == 3600
+
+
+def test_a_forged_redirect_carries_a_state_the_client_did_not_send(flow: Flow) -> None:
+    assert flow.http.post("/_mock/oauth/forge", json={"count": 1}).json["forgeNext"] == 1
+    forged = query_of(flow.authorize(state="mine").headers["Location"])
+    assert forged["state"] != "mine" and forged["code"]
+    assert query_of(flow.authorize(state="mine").headers["Location"])["state"] == "mine"

@@ -29,6 +29,7 @@ def _settings(state: OAuthState) -> dict[str, int]:
         "code": lifetimes.code,
         "refreshToken": lifetimes.refresh_token,
         "denyNext": state.deny_next,
+        "forgeNext": state.forge_next,
     }
 
 
@@ -54,6 +55,12 @@ def deny_next(call: Call) -> Reply:
     return Reply(200, _settings(oauth))
 
 
+def forge_next(call: Call) -> Reply:
+    oauth = call.state.oauth
+    oauth.forge_next = (call.body or {}).get("count", 1)
+    return Reply(200, _settings(oauth))
+
+
 def set_lifetimes(call: Call) -> Reply:
     oauth, body = call.state.oauth, call.body
     lifetimes = oauth.lifetimes
@@ -68,5 +75,6 @@ OAUTH_CONTROL_HANDLERS: dict[str, Handler] = {
     "expireOAuthGrant": expire_grant,
     "revokeOAuthGrant": revoke_grant,
     "denyNextOAuthAuthorizations": deny_next,
+    "forgeNextOAuthRedirects": forge_next,
     "setOAuthLifetimes": set_lifetimes,
 }

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from authlib.oauth2 import OAuth2Error
 from werkzeug.datastructures import MIMEAccept
@@ -46,9 +48,21 @@ def authorize(call: Call) -> Reply:
     approved = request.form.get("decision", "approve") == "approve"
     denied = not approved or call.state.oauth.take_denial()
     user = None if denied else Consent(grant.client)
-    return server.create_authorization_response(  # type: ignore[no-any-return]
-        request, grant_user=user, grant=grant
-    )
+    reply: Reply = server.create_authorization_response(request, grant_user=user, grant=grant)
+    if user is not None and call.state.oauth.take_forgery():
+        return forged(reply)
+    return reply
+
+
+def forged(reply: Reply) -> Reply:
+    """The redirect as an attacker would send it: a valid code, but a state not the client's.
+
+    A connector that checks `state` (RFC 6749 section 10.12) never exchanges this code."""
+    headers = dict(reply.headers or {})
+    location = urlsplit(headers["Location"])
+    query = [(k, "forged-" + v if k == "state" else v) for k, v in parse_qsl(location.query)]
+    headers["Location"] = urlunsplit(location._replace(query=urlencode(query)))
+    return replace(reply, headers=headers)
 
 
 def _wants_html(call: Call) -> bool:

@@ -7,7 +7,7 @@ read them. A connector that never signs in with OAuth passes them all.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 from ...journal import JournalEntry
 from ..context import Context, token_ended
@@ -38,9 +38,10 @@ def _is_oauth(entry: JournalEntry) -> bool:
 
 @rule(
     "oauth-pkce-state",
-    "Every authorization request uses PKCE S256 and a fresh state",
+    "Authorization uses PKCE S256 and a fresh state, and a redirect's state is checked",
     guidance="Pleo's OAuth is the authorization code grant with PKCE, S256 only; `state` ties "
-    "the redirect to the request (RFC 6749 section 10.12), so each request has its own.",
+    "the redirect to the request (RFC 6749 section 10.12): each request has its own, and a "
+    "code whose redirect brings another state is never used.",
     source="partner access facts §2 (S8 /docs/oauth; RFC 7636, RFC 6749 §10.12)",
 )
 def pkce_and_state(ctx: Context) -> Iterator[Finding]:
@@ -56,6 +57,14 @@ def pkce_and_state(ctx: Context) -> Iterator[Finding]:
             "Send code_challenge=BASE64URL(SHA256(verifier)) and code_challenge_method=S256.",
             bad,
         )
+    forged = _forged_codes(requests)
+    used = [e.seq for e in ctx.calls("token") if form(e).get("code") in forged]
+    if used:
+        yield pkce_and_state.finding(
+            f"{len(used)} code(s) exchanged from a redirect whose state was not the request's.",
+            "Compare the redirect's state with the one you sent; drop the code when they differ.",
+            used,
+        )
     states = [_first(e, "state") for e in requests]
     stale = [e.seq for e, s in zip(requests, states, strict=True) if not s or states.count(s) > 1]
     if stale:
@@ -64,6 +73,17 @@ def pkce_and_state(ctx: Context) -> Iterator[Finding]:
             "Make a new random state for every authorization request and check it on return.",
             stale,
         )
+
+
+def _forged_codes(requests: list[JournalEntry]) -> set[str]:
+    """Codes of redirects that came back with another state than their request sent."""
+    codes = set()
+    for entry in requests:
+        location = {k.lower(): v for k, v in entry.response_headers.items()}.get("location", "")
+        answer = dict(parse_qsl(urlsplit(location).query))
+        if "code" in answer and answer.get("state") != _first(entry, "state"):
+            codes.add(answer["code"])
+    return codes
 
 
 def _first(entry: JournalEntry, name: str) -> str:
