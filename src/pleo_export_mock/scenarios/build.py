@@ -25,6 +25,7 @@ from .model import (
     JobSpec,
     OAuthClientSpec,
     OAuthSpec,
+    OrganisationSpec,
     Scenario,
 )
 from .offsets import parse_offset
@@ -48,6 +49,10 @@ def build_scenario(source: Source) -> Scenario:
         companies=tuple(
             _company(source, company, ("companies", position))
             for position, company in enumerate(data["companies"])
+        ),
+        organisations=tuple(
+            _organisation(organisation, ("organisations", position))
+            for position, organisation in enumerate(data.get("organisations", []))
         ),
         credentials=_credentials(data.get("credentials")),
         oauth=_oauth(data.get("oauth", {})),
@@ -78,6 +83,19 @@ def _credentials(data: list[dict[str, Any]] | None) -> tuple[CredentialSpec, ...
     )
 
 
+def _organisation(data: dict[str, Any], at: DocPath) -> OrganisationSpec:
+    return OrganisationSpec(
+        data["key"], at, data.get("name", data["key"]), tuple(data["companies"])
+    )
+
+
+def _holder(data: dict[str, Any]) -> str:
+    """Who a credential acts for, in its default label."""
+    if "organisation" in data:
+        return f"organisation {data['organisation']}"
+    return ", ".join(data["companies"])
+
+
 def _oauth(data: dict[str, Any]) -> OAuthSpec:
     clients = data.get("clients")
     return OAuthSpec(
@@ -93,15 +111,15 @@ def _oauth(data: dict[str, Any]) -> OAuthSpec:
 
 
 def _oauth_client(data: dict[str, Any], at: DocPath) -> OAuthClientSpec:
-    companies = tuple(data["companies"])
     return OAuthClientSpec(
         at=at,
-        companies=companies,
+        companies=tuple(data.get("companies", ())),
+        organisation=data.get("organisation"),
         scopes=tuple(data.get("scopes", ALL_SCOPES)),
         client_id=data.get("id"),
         secret=data.get("secret"),
         redirect_uris=tuple(data.get("redirect_uris", ())),
-        label=data.get("label", f"OAuth client for {', '.join(companies)}"),
+        label=data.get("label", f"OAuth client for {_holder(data)}"),
     )
 
 
@@ -260,12 +278,12 @@ def _check_item_fields(
 
 def _credential(data: dict[str, Any], at: DocPath) -> CredentialSpec:
     kind = CredentialKind(data["kind"])
-    companies = tuple(data["companies"])
     return CredentialSpec(
         kind=kind,
         at=at,
-        companies=companies,
+        companies=tuple(data.get("companies", ())),
+        organisation=data.get("organisation"),
         scopes=tuple(data.get("scopes", ALL_SCOPES)),
         secret=data.get("secret"),
-        label=data.get("label", f"{kind} for {', '.join(companies)}"),
+        label=data.get("label", f"{kind} for {_holder(data)}"),
     )

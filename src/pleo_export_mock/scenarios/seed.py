@@ -174,7 +174,9 @@ def _credentials(
         Credential(
             spec.kind,
             spec.secret or ids.token(_SECRET_PREFIX[spec.kind]),
-            tuple(company_ids[key] for key in spec.companies),
+            tuple(
+                company_ids[key] for key in scenario.companies_of(spec.companies, spec.organisation)
+            ),
             frozenset(spec.scopes),
             spec.label,
         )
@@ -193,7 +195,12 @@ def _oauth(scenario: Scenario, company_ids: dict[str, str], rng: random.Random) 
             OAuthClientSpec((), (company.key,), ALL_SCOPES, label=f"{company.key} OAuth client")
             for company in scenario.companies
         )
-    clients = [_oauth_client(spec, company_ids, rng) for spec in specs]
+    clients = [
+        _oauth_client(
+            spec, scenario.companies_of(spec.companies, spec.organisation), company_ids, rng
+        )
+        for spec in specs
+    ]
     key = rng.getrandbits(256).to_bytes(32, "big")
     state = OAuthState({client.client_id: client for client in clients}, key)
     state.forge_next = scenario.oauth.forged_redirects
@@ -203,7 +210,7 @@ def _oauth(scenario: Scenario, company_ids: dict[str, str], rng: random.Random) 
 
 
 def _oauth_client(
-    spec: OAuthClientSpec, company_ids: dict[str, str], rng: random.Random
+    spec: OAuthClientSpec, keys: tuple[str, ...], company_ids: dict[str, str], rng: random.Random
 ) -> OAuthClient:
     client_id = f"sbx_client_{rng.getrandbits(64):016x}"  # drawn always: ids stay put
     secret = f"sbx_secret_{rng.getrandbits(160):040x}"
@@ -211,7 +218,7 @@ def _oauth_client(
         spec.client_id or client_id,
         spec.secret or secret,
         spec.redirect_uris or (OAUTH_REDIRECT_URI,),
-        tuple(company_ids[key] for key in spec.companies),
+        tuple(company_ids[key] for key in keys),
         frozenset(spec.scopes),
         spec.label,
     )
