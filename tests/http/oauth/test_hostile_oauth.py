@@ -18,6 +18,20 @@ FORM = "application/x-www-form-urlencoded"
 @pytest.mark.parametrize(
     ("method", "path", "options", "error"),
     [
+        # Characters an OAuth error may not quote: the answer says so without quoting them.
+        ("GET", "/oauth/authorize", {"query_string": 'response_type="'}, "invalid_request"),
+        (
+            "POST",
+            "/oauth/authorize",
+            {"data": "response_type=%22", "content_type": FORM},
+            "invalid_request",
+        ),
+        (
+            "POST",
+            "/oauth/token",
+            {"data": "grant_type=%5C", "content_type": FORM},
+            "unsupported_grant_type",
+        ),
         (
             "GET",
             "/oauth/authorize",

@@ -13,6 +13,7 @@ from werkzeug.http import parse_accept_header
 
 from ...domain.credentials import ALL_SCOPES
 from ..call import Call, Handler, Reply
+from ..errors import oauth_unquotable_parameter
 from .models import CLIENT_AUTH_METHOD, Client
 from .server import SandboxAuthorizationServer, SandboxRequest
 
@@ -33,6 +34,26 @@ class Consent:
 
     def get_user_id(self) -> str:
         return self.client.record.company_ids[0]
+
+
+def protocol(handler: Handler) -> Handler:
+    """An OAuth operation whose refusals authlib builds; one it cannot build becomes ours.
+
+    authlib quotes parameters in its error descriptions and refuses to build one whose
+    characters RFC 6749 forbids there (a `"` in response_type, say)."""
+
+    def answer(call: Call) -> Reply:
+        try:
+            return handler(call)
+        except ValueError as problem:
+            if not str(problem).startswith(UNQUOTABLE):
+                raise
+            return Reply(*oauth_unquotable_parameter())
+
+    return answer
+
+
+UNQUOTABLE = "Error description contains forbidden characters"
 
 
 def authorize(call: Call) -> Reply:
@@ -127,10 +148,10 @@ def metadata(call: Call) -> Reply:
 
 
 OAUTH_HANDLERS: dict[str, Handler] = {
-    "authorize": authorize,
-    "approve": authorize,
-    "token": token,
-    "introspectToken": introspect,
-    "revokeToken": revoke,
+    "authorize": protocol(authorize),
+    "approve": protocol(authorize),
+    "token": protocol(token),
+    "introspectToken": protocol(introspect),
+    "revokeToken": protocol(revoke),
     "getAuthorizationServerMetadata": metadata,
 }
