@@ -9,7 +9,7 @@ or revoking a grant ends all of them at once.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from .credentials import ALL_SCOPES
@@ -103,7 +103,7 @@ class OAuthState:
 
     def fresh(self) -> OAuthState:
         """The same clients, key and lifetimes, and nothing issued yet (a reset)."""
-        lifetimes = Lifetimes(**{k: getattr(self.lifetimes, k) for k in Lifetimes.__slots__})
+        lifetimes = replace(self.lifetimes)  # a copy: the control plane changes it in place
         forged = self.forge_next  # a scenario's forged redirects come back with a reset
         return OAuthState(dict(self.clients), self.signing_key, lifetimes, forge_next=forged)
 

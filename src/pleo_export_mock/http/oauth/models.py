@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 from datetime import datetime
+from typing import Any
 
 from authlib.oauth2.rfc6749 import AuthorizationCodeMixin, ClientMixin, TokenMixin
 
@@ -98,10 +99,12 @@ class Refresh(TokenMixin):  # type: ignore[misc]
 
 
 class Access(TokenMixin):  # type: ignore[misc]
-    """An access token (a JWT) by its record, for introspection and revocation."""
+    """An access token (a JWT): its record and claims, for introspection and revocation."""
 
-    def __init__(self, record: AccessToken, state: OAuthState, now: datetime) -> None:
-        self.record, self.state, self.now = record, state, now
+    def __init__(
+        self, record: AccessToken, claims: dict[str, Any], state: OAuthState, now: datetime
+    ) -> None:
+        self.record, self.claims, self.state, self.now = record, claims, state, now
 
     @property
     def grant(self) -> Grant:

@@ -167,7 +167,9 @@ def _query_token(server: SandboxAuthorizationServer, value: str) -> Access | Ref
     if record is not None:
         return Refresh(record, server.state, server.now())
     decoded = decode(server.state, value)
-    return None if decoded is None else Access(decoded.record, server.state, server.now())
+    if decoded is None:
+        return None
+    return Access(decoded.record, decoded.claims, server.state, server.now())
 
 
 class Revocation(rfc7009.RevocationEndpoint):  # type: ignore[misc]
@@ -197,13 +199,7 @@ class Introspection(rfc7662.IntrospectionEndpoint):  # type: ignore[misc]
     def create_introspection_payload(self, token: Access | Refresh | None) -> dict[str, Any]:
         if not isinstance(token, Access):
             return {"active": False}  # Pleo's answer describes access tokens only
-        active = not (token.is_expired() or token.is_revoked())
-        decoded = decode(self.server.state, self._value)
-        return {"active": False} if decoded is None else introspection(decoded, active)
-
-    def authenticate_token(self, request: OAuth2Request, client: Client) -> Any:
-        self._value = request.form.get("token", "")
-        return super().authenticate_token(request, client)
+        return introspection(token.claims, active=not (token.is_expired() or token.is_revoked()))
 
 
 class SandboxAuthorizationServer(rfc6749.AuthorizationServer):  # type: ignore[misc]
