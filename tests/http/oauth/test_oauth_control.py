@@ -70,3 +70,10 @@ def test_a_forged_redirect_carries_a_state_the_client_did_not_send(flow: Flow) -
     forged = query_of(flow.authorize(state="mine").headers["Location"])
     assert forged["state"] != "mine" and forged["code"]
     assert query_of(flow.authorize(state="mine").headers["Location"])["state"] == "mine"
+
+
+def test_the_scenario_view_lists_the_oauth_clients(flow: Flow) -> None:
+    (client,) = flow.http.get("/_mock/scenario").json["oauthClients"]
+    assert client["clientId"] == flow.client.client_id
+    assert client["clientSecret"] == flow.client.secret
+    assert client["redirectUris"] == list(flow.client.redirect_uris)
