@@ -1,4 +1,5 @@
-"""Connectors that sign in with OAuth and get one thing wrong: the oauth-* rules' material.
+"""Connectors of partner access that get one thing wrong: material for the oauth-* rules and
+names-company (organisation credentials).
 
 Each is the reference connector with one step of its OAuth session replaced (see
 `broken_connector.py`, which lists them with the others). Standard library only.
@@ -15,7 +16,7 @@ from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from oauth_session import NO_REDIRECTS, OAuthSession, SignInFailed
-from reference_connector import Connector
+from reference_connector import ApiError, Connector, Json
 
 log = logging.getLogger("broken_oauth")
 
@@ -108,10 +109,25 @@ class ResendsDeadToken(OAuthVariant):
         session.renew = renew  # type: ignore[method-assign]
 
 
+class ForgetsCompanyOnce(Connector):
+    """Its first job list leaves out company_id, although its credential covers several."""
+
+    def list_open_jobs(self) -> list[Json]:
+        if getattr(self, "forgot", False):
+            return super().list_open_jobs()
+        self.forgot = True
+        try:
+            self.client.read_all("/v3/export-jobs", {"statuses": ["pending", "in_progress"]})
+        except ApiError as error:
+            log.warning("BROKEN: job list without company_id refused: %s", error)
+        return super().list_open_jobs()
+
+
 # rule id -> (the scenario that shows the mistake, the variant)
 OAUTH_BREAKAGES: dict[str, tuple[str, type[Connector]]] = {
     "oauth-pkce-state": ("pending", NoPkceFirst),
     "oauth-refreshes": ("oauth_expiring", SignsInAgain),
     "oauth-no-refresh-replay": ("oauth_expiring", ReplaysRefreshToken),
     "oauth-no-401-loop": ("oauth_expiring", ResendsDeadToken),
+    "names-company": ("organisation", ForgetsCompanyOnce),
 }
