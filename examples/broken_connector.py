@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from broken_oauth import OAUTH_BREAKAGES
 from reference_connector import OPEN, ApiError, Connector, Json, Voucher, main
 
 log = logging.getLogger("broken_connector")
@@ -392,15 +393,20 @@ class RawApiKey(Connector):
     """First request with `Basic <key>`, not base64(key + ":") (as one Pleo page shows it)."""
 
     def run(self) -> int:
-        correct = self.client.authorization
+        correct, session = self.client.authorization, self.client.session
+        self.client.session = None  # signed in with OAuth or not, this request uses the key
         scheme, _, secret = correct.partition(" ")
         if scheme == "Basic":
             secret = base64.b64decode(secret).decode().removesuffix(":")
         self.client.authorization = f"Basic {secret}"
         with refused("raw key"):
             self.list_open_jobs()
-        self.client.authorization = correct
+        self.client.authorization, self.client.session = correct, session
         return super().run()
+
+
+for _rule, (_scenario, _variant) in OAUTH_BREAKAGES.items():  # the OAuth ones, kept apart
+    breaks(_rule, _scenario)(_variant)
 
 
 def cli(argv: list[str] | None = None) -> int:

@@ -30,6 +30,14 @@ def describe_sandbox(sandbox: Sandbox, url: str) -> str:
             f"companies {','.join(credential['companyIds'])}  "
             f"scopes {' '.join(credential['scopes'])}"
         )
+    for client in sandbox.state.oauth.clients.values():
+        lines.append(
+            f"  oauth      PLEO_OAUTH_CLIENT_ID={client.client_id}  "
+            f"PLEO_OAUTH_CLIENT_SECRET={client.secret}  "
+            f"PLEO_OAUTH_REDIRECT_URI={client.redirect_uris[0]}  "
+            f"companies {','.join(client.company_ids)}"
+        )
+    lines.append(f"  auth       PLEO_AUTH_URL={url}  (authorization server: {url}/oauth/)")
     lines.append(f"  fuzz       {schemathesis_command(sandbox, url)}")
     lines.append("             (from the repository root, which holds schemathesis.toml)")
     lines.append("Press Ctrl+C to stop.")

@@ -27,6 +27,7 @@ import pytest
 from pleo_export_mock import Sandbox, SandboxConfig, SandboxServer, create_app
 from pleo_export_mock.domain.credentials import Credential
 from pleo_export_mock.domain.models import ExportJob
+from pleo_export_mock.http.connector_env import connector_env
 from pleo_export_mock.scenarios.loader import scenario_names
 
 pytestmark = pytest.mark.server
@@ -543,8 +544,39 @@ def check_broken(rule: str, run: Run) -> None:
         claims = x.calls("POST", "/v1/export-job-events")
         assert claims and all(c.status == 202 for c in claims)
         assert x.calls("PUT", "/v3/") and jobs[0].status.value == "completed"
+    elif rule.startswith("oauth-"):
+        check_broken_oauth(rule, x)
+    elif rule == "names-company":
+        first = x.calls("GET", "/v3/export-jobs")[0]
+        assert "company_id" not in first.query and first.status == 400
+        assert run.job("uk_export").status.value == "completed"
     else:
         raise AssertionError(f"no check for {rule}")
+
+
+def check_broken_oauth(rule: str, x: Recorder) -> None:
+    authorizations = x.calls("GET", "/oauth/authorize")
+    tokens = [t.status for t in x.calls("POST", "/oauth/token")]
+    if rule == "oauth-pkce-state":
+        assert "code_challenge" not in authorizations[0].query
+        assert "code_challenge" in authorizations[1].query
+    elif rule == "oauth-refreshes":
+        # a forged redirect, the sign-in, and a second sign-in instead of a refresh
+        assert len(authorizations) == 3 and tokens == [200, 200]
+    elif rule == "oauth-no-refresh-replay":
+        assert tokens == [200, 200, 400]  # sign in, refresh, the stale copy refused
+    elif rule == "oauth-no-401-loop":
+        refused = [e.status for e in x.exchanges if e.path.startswith("/v3/")]
+        assert refused.count(401) == 3
+
+
+def oauth_env(sandbox: Sandbox, company: str | None = None) -> dict[str, str]:
+    """What `verify` gives a connector to sign in with OAuth (PLEO_AUTH_URL is the sandbox)."""
+    assert SWITCH.server is not None
+    company_id = sandbox.company_id(company) if company else sandbox.store.companies()[0].id
+    client = sandbox.state.oauth.client_for(company_id)
+    assert client is not None
+    return connector_env(SWITCH.server.url, company_id, [], client)
 
 
 @pytest.mark.parametrize("rule", sorted(BREAKAGES))
@@ -552,13 +584,20 @@ def test_broken_variant_does_what_it_says(rule: str) -> None:
     scenario = BREAKAGES[rule]
     if scenario not in scenario_names():
         pytest.skip(f"scenario {scenario!r} is not shipped yet")
-    run = run_connector(scenario, "--break", rule, script=BROKEN)
+    sandbox = Sandbox(scenario, SandboxConfig(clock="running"))
+    env = oauth_env(sandbox) if rule.startswith("oauth-") else None
+    run = run_connector(sandbox, "--break", rule, script=BROKEN, env=env)
     assert run.process.returncode in (0, 1), run.log
     assert "Traceback" not in run.log, run.log
     check_broken(rule, run)
     if rule != "no-job-creation":  # it leaves the job it created pending
+        # The company run_connector names: an organisation credential also reaches sister
+        # companies, whose jobs are not this connector's to export.
+        mine = credential(sandbox).company_ids[:1]
         open_jobs = [
-            j for j in run.sandbox.store.jobs() if j.status.value in ("pending", "in_progress")
+            j
+            for j in run.sandbox.store.jobs()
+            if j.status.value in ("pending", "in_progress") and j.company_id in mine
         ]
         assert not open_jobs, rule  # otherwise correct: every job reached a final state
 
@@ -568,4 +607,39 @@ def test_every_rule_id_has_a_variant() -> None:
         [sys.executable, str(BROKEN), "--list"], capture_output=True, text=True, timeout=30
     )
     assert [line.split()[0] for line in listed.stdout.splitlines()] == list(BREAKAGES)
-    assert len(BREAKAGES) == 30
+    assert len(BREAKAGES) == 35  # 30, the four oauth-* rules and names-company
+
+
+# -- OAuth mode ----------------------------------------------------------------------------
+
+
+def test_oauth_mode_signs_in_with_pkce_and_uses_the_access_token() -> None:
+    sandbox = Sandbox("pending", SandboxConfig(clock="running"))
+    run = run_connector(sandbox, env=oauth_env(sandbox))
+    assert_well_behaved(run)
+    (authorization,) = run.recorder.calls("GET", "/oauth/authorize")
+    assert authorization.query["code_challenge_method"] == ["S256"]
+    assert authorization.query["state"][0]
+    api = [x for x in run.recorder.exchanges if x.path.startswith("/v3/")]
+    assert api and all(x.authorization.startswith("Bearer ey") for x in api)  # a JWT
+    assert run.job("export").status.value == "completed"
+
+
+def test_oauth_mode_refreshes_once_when_the_token_expires_mid_job() -> None:
+    sandbox = Sandbox("oauth_expiring", SandboxConfig(clock="running"))
+    run = run_connector(sandbox, env=oauth_env(sandbox))
+    assert_well_behaved(run, refusals=[401])
+    tokens = run.recorder.calls("POST", "/oauth/token")
+    assert [t.status for t in tokens] == [200, 200]  # the sign-in, then one refresh
+    forged, real = run.recorder.calls("GET", "/oauth/authorize")  # the forged code is dropped
+    assert forged.query["state"] != real.query["state"]
+    assert run.job("export").status.value == "completed"
+
+
+def test_oauth_mode_stops_when_the_admin_refuses() -> None:
+    sandbox = Sandbox("pending", SandboxConfig(clock="running"))
+    sandbox.state.oauth.deny_next = 1
+    run = run_connector(sandbox, env=oauth_env(sandbox))
+    assert run.process.returncode == 1
+    assert "access_denied" in run.log and "Traceback" not in run.log
+    assert not [x for x in run.recorder.exchanges if x.path.startswith("/v3/")]

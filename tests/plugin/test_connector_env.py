@@ -8,7 +8,10 @@ import pytest
 
 from pleo_export_mock import connector_env
 from pleo_export_mock.domain.credentials import ALL_SCOPES, Credential, CredentialKind
+from pleo_export_mock.domain.oauth import OAuthClient
 from pleo_export_mock.http.connector_env import connector_process_env
+from pleo_export_mock.sandbox import Sandbox
+from pleo_export_mock.summary import describe_sandbox
 
 
 def credential(kind: CredentialKind, secret: str) -> Credential:
@@ -106,3 +109,30 @@ companies:
 credentials:
   - {kind: api_key, companies: [solo]}
 """
+
+
+def test_an_oauth_client_is_given_with_the_authorization_servers_base() -> None:
+    client = OAuthClient("id-1", "secret-1", ("https://erp.example/cb",), ("company",))
+    env = connector_env("http://sandbox", "company", [], client)
+    assert env == {
+        "PLEO_API_URL": "http://sandbox",
+        "PLEO_COMPANY_ID": "company",
+        "PLEO_OAUTH_CLIENT_ID": "id-1",
+        "PLEO_OAUTH_CLIENT_SECRET": "secret-1",
+        "PLEO_OAUTH_REDIRECT_URI": "https://erp.example/cb",
+        "PLEO_AUTH_URL": "http://sandbox",
+    }
+
+
+def test_a_stale_oauth_variable_of_the_caller_is_dropped() -> None:
+    inherited = {"PLEO_OAUTH_CLIENT_SECRET": "real", "PLEO_AUTH_URL": "https://auth.pleo.io"}
+    assert connector_process_env({"PLEO_API_URL": "u"}, inherited) == {"PLEO_API_URL": "u"}
+
+
+def test_serve_prints_every_oauth_client() -> None:
+    sandbox = Sandbox("pending")
+    banner = describe_sandbox(sandbox, "http://127.0.0.1:8080")
+    for client in sandbox.state.oauth.clients.values():
+        assert f"PLEO_OAUTH_CLIENT_ID={client.client_id}" in banner
+        assert f"PLEO_OAUTH_CLIENT_SECRET={client.secret}" in banner
+    assert "PLEO_AUTH_URL=http://127.0.0.1:8080" in banner

@@ -65,11 +65,16 @@ def test_the_handle_says_what_a_connector_is_given(pytester: pytest.Pytester) ->
         def test_handle(export_mock):
             company = export_mock.company_id
             assert export_mock.company("acme") == company
+            oauth = export_mock.sandbox.state.oauth.client_for(company)
             assert export_mock.connector_env == {
                 "PLEO_API_URL": export_mock.url,
                 "PLEO_API_KEY": export_mock.api_key,
                 "PLEO_ACCESS_TOKEN": export_mock.access_token,
                 "PLEO_COMPANY_ID": company,
+                "PLEO_OAUTH_CLIENT_ID": oauth.client_id,
+                "PLEO_OAUTH_CLIENT_SECRET": oauth.secret,
+                "PLEO_OAUTH_REDIRECT_URI": oauth.redirect_uris[0],
+                "PLEO_AUTH_URL": export_mock.url,
             }
             assert export_mock.env == {**os.environ, **export_mock.connector_env}
             kinds = {c.kind.value: c.secret for c in export_mock.credentials}

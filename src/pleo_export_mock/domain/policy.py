@@ -26,3 +26,6 @@ class Policy:
     allow_changing_successful_items: bool = False
     # PUT items setting `abandoned` (Pleo sets it when a job ends): refused unless this is True.
     allow_abandoning_items: bool = False
+    # OAuth: presenting a refresh token that was already exchanged revokes the whole grant
+    # (RFC 9700 section 4.14: it may be stolen). Off: it is only refused with invalid_grant.
+    revoke_grant_on_refresh_replay: bool = True

@@ -9,6 +9,7 @@ Standard library only; it knows nothing of the sandbox.
 
 Environment:
   PLEO_API_URL       default http://127.0.0.1:8080 (the sandbox); Pleo's is https://external.pleo.io
+  PLEO_OAUTH_CLIENT_ID  and its PLEO_OAUTH_*, PLEO_AUTH_URL: sign in with OAuth (oauth_session.py)
   PLEO_ACCESS_TOKEN  OAuth 2.0 access token, sent as `Bearer`; preferred when both are set,
                      because Pleo requires OAuth of partner integrations
   PLEO_API_KEY       API key, sent as `Basic base64(key + ":")` (key as user, empty password)
@@ -37,6 +38,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .fake_erp import ErpRejected, ErpUnavailable, FakeErp, Voucher
+from .oauth_session import OAuthSession, SignInFailed
 
 log = logging.getLogger("reference_connector")
 Json = dict[str, Any]
@@ -86,10 +88,10 @@ class Transient(Exception):
 
 
 class PleoClient:
-    """JSON over HTTP; retries transient failures with exponential backoff and Retry-After."""
+    """JSON over HTTP; retries transient failures with backoff; renews an OAuth token once."""
 
-    def __init__(self, base_url: str, authorization: str) -> None:
-        self.base_url, self.authorization = base_url.rstrip("/"), authorization
+    def __init__(self, base_url: str, auth: str, session: OAuthSession | None = None) -> None:
+        self.base_url, self.authorization, self.session = base_url.rstrip("/"), auth, session
         self.sleep: Callable[[float], None] = time.sleep
 
     def request(
@@ -101,9 +103,14 @@ class PleoClient:
         rebuild: Callable[[], Any] | None = None,
     ) -> Any:
         """`rebuild` makes the body of each retry; when it returns None, nothing is resent."""
+        renewed = False
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
                 return self.send(method, path, query, body, attempt)
+            except ApiError as refused:  # an expired token: renew once, never loop on 401
+                if refused.status != 401 or self.session is None or renewed:
+                    raise
+                renewed = self.session.renew()
             except Transient as problem:
                 if attempt == MAX_ATTEMPTS:
                     raise GaveUp(method, path, problem.status, str(problem)) from problem
@@ -120,7 +127,8 @@ class PleoClient:
         url = self.base_url + path
         if query:
             url += "?" + urllib.parse.urlencode(query, doseq=True)  # lists: repeated keys
-        headers = {"Authorization": self.authorization, "Accept": "application/json"}
+        auth = self.session.authorization() if self.session else self.authorization
+        headers = {"Authorization": auth, "Accept": "application/json"}
         data = None
         if body is not None:
             data = json.dumps(body).encode()
@@ -364,13 +372,13 @@ class Connector:
 
 
 def build(env: dict[str, str], connector: type[Connector] = Connector) -> Connector:
-    if env.get("PLEO_ACCESS_TOKEN"):
-        authorization = "Bearer " + env["PLEO_ACCESS_TOKEN"]
-    elif env.get("PLEO_API_KEY"):
+    session = OAuthSession.from_env(env) if env.get("PLEO_OAUTH_CLIENT_ID") else None
+    authorization = "Bearer " + env["PLEO_ACCESS_TOKEN"] if env.get("PLEO_ACCESS_TOKEN") else ""
+    if not authorization and env.get("PLEO_API_KEY"):
         authorization = "Basic " + base64.b64encode(f"{env['PLEO_API_KEY']}:".encode()).decode()
-    else:
-        raise ValueError("set PLEO_ACCESS_TOKEN or PLEO_API_KEY")
-    client = PleoClient(env.get("PLEO_API_URL", "http://127.0.0.1:8080"), authorization)
+    if not (authorization or session):
+        raise ValueError("set PLEO_OAUTH_CLIENT_ID, PLEO_ACCESS_TOKEN or PLEO_API_KEY")
+    client = PleoClient(env.get("PLEO_API_URL", "http://127.0.0.1:8080"), authorization, session)
     return connector(client, env.get("PLEO_COMPANY_ID") or None, FakeErp())
 
 
@@ -382,7 +390,11 @@ def main(connector: type[Connector] = Connector) -> int:
     except ValueError as error:
         log.error("configuration: %s", error)
         return 2
-    return built.run()
+    try:
+        return built.run()
+    except SignInFailed as error:  # no access without it: nothing more to try in this run
+        log.error("OAuth sign-in: %s", error)
+        return 1
 
 
 if __name__ == "__main__":

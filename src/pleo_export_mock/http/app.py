@@ -1,9 +1,9 @@
 """The WSGI application: read the request once, then hand it to the pipeline that serves it.
 
 `/_mock/...` is the control plane (Pleo's side), `/v0/`, `/v1/` and `/v2/` the older Export API
-versions, `/v1/subscriptions` Pleo's Webhook Subscriptions API, `/openapi.json`,
-`/openapi-v0-v2.json`, `/openapi-webhook-subscriptions.json` and `/_mock/openapi.json` the specs,
-everything else is the Export API v3.
+versions, `/v1/subscriptions` Pleo's Webhook Subscriptions API, `/oauth/...` the authorization
+server, `/openapi.json`, `/openapi-v0-v2.json`, `/openapi-webhook-subscriptions.json`,
+`/oauth/openapi.json` and `/_mock/openapi.json` the specs, everything else is the Export API v3.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from .call import Handler
 from .control import CONTROL_HANDLERS
 from .handlers import HANDLERS
 from .index import control_plane_spec
+from .oauth import OAUTH_HANDLERS
 from .operations import OperationTable
 from .pipeline import Observer, Pipeline, json_response
 from .receipts import RECEIPT_HANDLERS
@@ -38,6 +39,8 @@ if TYPE_CHECKING:
 
 CONTROL_PREFIX = "/_mock"
 FILES_PREFIX = "/files/"  # receipt files behind signed links (openapi/receipts.yaml)
+# The authorization server (openapi/oauth.yaml): Pleo's paths, and RFC 8414's for discovery.
+OAUTH_PREFIXES = ("/oauth/", "/.well-known/oauth-authorization-server")
 
 
 class SandboxApp:
@@ -105,9 +108,15 @@ class SandboxApp:
             dict(RECEIPT_HANDLERS),
             self.settings,
         )
+        oauth_spec = shipped_spec("oauth.yaml")
+        self.oauth = Pipeline(
+            "OAuth", OperationTable.of(oauth_spec), dict(OAUTH_HANDLERS), self.settings
+        )
+        self.oauth.observers = self.api.observers  # the verifier judges how a connector signs in
         self._prefixes = (
             ((CONTROL_PREFIX + "/",), self.control),
             ((SUBSCRIPTIONS_PREFIX,), self.subscriptions),  # before /v1/, the Export API v1
+            (OAUTH_PREFIXES, self.oauth),
             (LEGACY_PREFIXES, self.legacy),
             ((FILES_PREFIX,), self.files),
         )
@@ -116,6 +125,7 @@ class SandboxApp:
             f"{CONTROL_PREFIX}/openapi.json": control_spec.document,
             "/openapi-v0-v2.json": self.legacy_spec.document,
             "/openapi-webhook-subscriptions.json": self.subscriptions_spec.document,
+            "/oauth/openapi.json": oauth_spec.document,
         }
 
     @property

@@ -8,15 +8,24 @@ from typing import TYPE_CHECKING
 
 from ..domain.credentials import Credential, CredentialKind
 from .errors import ApiError, forbidden, unauthorized
+from .oauth import TokenRefused, credential_for
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ..scenarios.seed import SeededSandbox
     from ..spec.model import Operation
     from .request import RequestRecord
 
 
 class Authenticator:
-    def __init__(self, credentials: Iterable[Credential], *, accept_raw_api_key: bool = False):
+    def __init__(
+        self,
+        credentials: Iterable[Credential],
+        *,
+        accept_raw_api_key: bool = False,
+        access_token: Callable[[str], Credential] | None = None,
+    ):
         self._by_kind: dict[CredentialKind, dict[str, Credential]] = {
             kind: {} for kind in CredentialKind
         }
@@ -24,6 +33,8 @@ class Authenticator:
             self._by_kind[credential.kind][credential.secret] = credential
         # Pleo's quick-start shows `Basic <key>` without base64; accept it only when asked to.
         self.accept_raw_api_key = accept_raw_api_key
+        # OAuth access tokens (JWTs) are checked as they come: they are issued as the sandbox runs.
+        self.access_token = access_token
 
     def authenticate(self, authorization: str | None) -> Credential:
         if not authorization:
@@ -33,6 +44,9 @@ class Authenticator:
         scheme, _, value = authorization.strip().partition(" ")
         value = value.strip()
         if scheme.lower() == "bearer" and value:
+            static = self._by_kind[CredentialKind.BEARER].get(value)
+            if static is None and self.access_token is not None:
+                return self.access_token(value)
             return self._find(CredentialKind.BEARER, value, "bearer token")
         if scheme.lower() == "basic" and value:
             return self._find(CredentialKind.API_KEY, self._api_key(value), "API key")
@@ -69,24 +83,40 @@ class CredentialCheck:
 
     def __init__(self, *, accept_raw_api_key: bool = False) -> None:
         self.accept_raw_api_key = accept_raw_api_key
-        self._cached: tuple[object, Authenticator] | None = None
+        self._cached: tuple[object, object, Authenticator] | None = None
 
     def __call__(
         self, request: RequestRecord, state: SeededSandbox, operation: Operation
     ) -> Credential:
-        credential = self._authenticator(state).authenticate(request.headers.get("Authorization"))
+        authenticator = self._authenticator(state)
+        credential = authenticator.authenticate(request.headers.get("Authorization"))
         require_scopes(credential, operation.scopes, operation.operation_id)
         return credential
 
     def _authenticator(self, state: SeededSandbox) -> Authenticator:
         # One per seeded scenario: a reset shares the credentials, a new scenario brings new ones.
+        # The OAuth state is per reset, so it is part of the key.
         cached = self._cached
-        if cached is None or cached[0] is not state.credentials:
+        if cached is None or cached[0] is not state.credentials or cached[1] is not state.oauth:
             authenticator = Authenticator(
-                state.credentials, accept_raw_api_key=self.accept_raw_api_key
+                state.credentials,
+                accept_raw_api_key=self.accept_raw_api_key,
+                access_token=_access_tokens(state),
             )
-            cached = self._cached = (state.credentials, authenticator)
-        return cached[1]
+            cached = self._cached = (state.credentials, state.oauth, authenticator)
+        return cached[2]
+
+
+def _access_tokens(state: SeededSandbox) -> Callable[[str], Credential]:
+    """Checks an OAuth access token against this state's grants, on its clock."""
+
+    def check(value: str) -> Credential:
+        try:
+            return credential_for(state.oauth, value, state.store.now())
+        except TokenRefused as refused:
+            raise unauthorized(refused.message) from None
+
+    return check
 
 
 def require_scopes(credential: Credential, scopes: Iterable[str], operation_id: str) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -52,6 +52,7 @@ class Reply:
     status: int
     body: Any = None  # JSON-ready data; text when media_type is not JSON; None: no body
     media_type: str = JSON_TYPE
+    headers: Mapping[str, str] | None = None  # e.g. a redirect's Location
 
 
 Handler = Callable[[Call], Reply]

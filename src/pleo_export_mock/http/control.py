@@ -15,6 +15,7 @@ from . import serialize, state_view
 from .call import Call, Handler, Reply
 from .entry_check import check_new_entry
 from .index import index
+from .oauth.control import OAUTH_CONTROL_HANDLERS
 
 NDJSON_TYPE = "application/x-ndjson"
 
@@ -150,4 +151,5 @@ CONTROL_HANDLERS: dict[str, Handler] = {
     "addWebhookFaults": add_webhook_faults,
     "clearWebhookFaults": clear_webhook_faults,
     "fireWebhook": fire_webhook,
+    **OAUTH_CONTROL_HANDLERS,
 }

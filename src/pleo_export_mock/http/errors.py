@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..domain import errors as domain
+from ..domain.oauth import GrantNotFound
 from ..errors import ToolError
 from ..faults import Fault, FaultSpecError
 from ..validation import RequestInvalid, Violation
@@ -43,6 +44,7 @@ _DOMAIN_ERRORS: dict[type[domain.DomainError], tuple[int, str]] = {
     domain.EmptyExport: (400, "INVALID_REQUEST"),
     domain.InvalidPage: (400, "INVALID_PAGINATION"),
     domain.SubscriptionNotFound: (404, "SUBSCRIPTION_NOT_FOUND"),
+    GrantNotFound: (404, "OAUTH_GRANT_NOT_FOUND"),
 }
 
 
@@ -162,3 +164,15 @@ def receipt_link_expired(expires: int) -> ApiError:
         "RECEIPT_LINK_EXPIRED",
         f"The link expired at {expires} (Unix seconds); fetch the export item again for a new one.",
     )
+
+
+# The authorization server answers in OAuth's own form (RFC 6749 section 5.2); authlib builds
+# those bodies, except where it cannot (below), and then the sandbox builds one here.
+def oauth_unquotable_parameter() -> tuple[int, dict[str, str]]:
+    """A parameter whose value an OAuth error may not quote (only printable ASCII without
+    `"` and `\\`): authlib cannot describe it, so the answer says so in general terms."""
+    return 400, {
+        "error": "invalid_request",
+        "error_description": "A parameter holds characters an OAuth error cannot quote "
+        "(RFC 6749 section 5.2); send printable ASCII.",
+    }

@@ -107,6 +107,8 @@ class Pipeline:
             operation = self.table.endpoints[exchange.operation_id].operation
             exchange.headers.update(self.operation_headers(operation, request.path))
         exchange.status, exchange.body = reply.status, reply.body
+        if reply.headers:
+            exchange.headers.update(reply.headers)
         exchange.media_type = reply.media_type
         if exchange.fault is None:
             exchange.response_violations = self._check_answer(exchange)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from ..domain.clock import format_timestamp
 from ..domain.credentials import Credential, CredentialKind
 from ..domain.models import EntryState, ExportJob
+from ..domain.oauth import OAuthClient
 from . import serialize
 
 if TYPE_CHECKING:
@@ -40,6 +41,18 @@ def summary(sandbox: Sandbox) -> dict[str, Any]:
             for c in state.store.companies()
         ],
         "credentials": [_credential(c) for c in state.credentials],
+        "oauthClients": [_oauth_client(c) for c in state.oauth.clients.values()],
+    }
+
+
+def _oauth_client(client: OAuthClient) -> dict[str, Any]:
+    return {
+        "clientId": client.client_id,
+        "clientSecret": client.secret,
+        "label": client.label,
+        "redirectUris": list(client.redirect_uris),
+        "companyIds": list(client.company_ids),
+        "scopes": sorted(client.scopes),
     }
 
 

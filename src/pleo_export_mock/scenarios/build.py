@@ -24,6 +24,9 @@ from .model import (
     Expectations,
     ItemSpec,
     JobSpec,
+    OAuthClientSpec,
+    OAuthSpec,
+    OrganisationSpec,
     Scenario,
     TimelineStep,
 )
@@ -49,7 +52,12 @@ def build_scenario(source: Source) -> Scenario:
             _company(source, company, ("companies", position))
             for position, company in enumerate(data["companies"])
         ),
+        organisations=tuple(
+            _organisation(organisation, ("organisations", position))
+            for position, organisation in enumerate(data.get("organisations", []))
+        ),
         credentials=_credentials(data.get("credentials")),
+        oauth=_oauth(data.get("oauth", {})),
         expect=_expectations(data.get("expect", {})),
         policy=Policy(**data.get("policy", {})),
         faults=_faults(source, data.get("faults", [])),
@@ -104,6 +112,46 @@ def _credentials(data: list[dict[str, Any]] | None) -> tuple[CredentialSpec, ...
     return tuple(
         _credential(credential, ("credentials", position))
         for position, credential in enumerate(data)
+    )
+
+
+def _organisation(data: dict[str, Any], at: DocPath) -> OrganisationSpec:
+    return OrganisationSpec(
+        data["key"], at, data.get("name", data["key"]), tuple(data["companies"])
+    )
+
+
+def _holder(data: dict[str, Any]) -> str:
+    """Who a credential acts for, in its default label."""
+    if "organisation" in data:
+        return f"organisation {data['organisation']}"
+    return ", ".join(data["companies"])
+
+
+def _oauth(data: dict[str, Any]) -> OAuthSpec:
+    clients = data.get("clients")
+    return OAuthSpec(
+        None
+        if clients is None
+        else tuple(
+            _oauth_client(client, ("oauth", "clients", position))
+            for position, client in enumerate(clients)
+        ),
+        data.get("access_token_seconds"),
+        data.get("forged_redirects", 0),
+    )
+
+
+def _oauth_client(data: dict[str, Any], at: DocPath) -> OAuthClientSpec:
+    return OAuthClientSpec(
+        at=at,
+        companies=tuple(data.get("companies", ())),
+        organisation=data.get("organisation"),
+        scopes=tuple(data.get("scopes", ALL_SCOPES)),
+        client_id=data.get("id"),
+        secret=data.get("secret"),
+        redirect_uris=tuple(data.get("redirect_uris", ())),
+        label=data.get("label", f"OAuth client for {_holder(data)}"),
     )
 
 
@@ -263,12 +311,12 @@ def _check_item_fields(
 
 def _credential(data: dict[str, Any], at: DocPath) -> CredentialSpec:
     kind = CredentialKind(data["kind"])
-    companies = tuple(data["companies"])
     return CredentialSpec(
         kind=kind,
         at=at,
-        companies=companies,
+        companies=tuple(data.get("companies", ())),
+        organisation=data.get("organisation"),
         scopes=tuple(data.get("scopes", ALL_SCOPES)),
         secret=data.get("secret"),
-        label=data.get("label", f"{kind} for {', '.join(companies)}"),
+        label=data.get("label", f"{kind} for {_holder(data)}"),
     )

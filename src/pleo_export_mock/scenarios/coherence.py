@@ -29,7 +29,11 @@ def check_coherence(scenario: Scenario, source: Source) -> None:
     for key, expected in scenario.expect.final_status.items():
         company, job = owners[key], _job(scenario, key)
         needed = needed_scopes(job, expected)
-        holders = [c for c in scenario.credentials if company.key in c.companies]
+        holders = [
+            c
+            for c in scenario.credentials
+            if company.key in scenario.companies_of(c.companies, c.organisation)
+        ]
         if needed and not any(needed <= set(c.scopes) for c in holders):
             raise source.error(
                 ("expect", "final_status", key), _unreachable(job, company, expected, holders)

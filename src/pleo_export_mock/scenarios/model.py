@@ -87,6 +87,16 @@ class CompanySpec:
 
 
 @dataclass(frozen=True, slots=True)
+class OrganisationSpec:
+    """Companies under one organisation: one credential can act for all of them."""
+
+    key: str
+    at: DocPath
+    name: str
+    companies: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class CredentialSpec:
     kind: CredentialKind
     at: DocPath
@@ -94,6 +104,29 @@ class CredentialSpec:
     scopes: tuple[str, ...]
     secret: str | None = None
     label: str = ""
+    organisation: str | None = (
+        None  # acts for this organisation's companies (then `companies` is ())
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class OAuthClientSpec:
+    at: DocPath
+    companies: tuple[str, ...]
+    scopes: tuple[str, ...]
+    client_id: str | None = None  # None: from the seed
+    secret: str | None = None  # None: from the seed
+    redirect_uris: tuple[str, ...] = ()  # (): the sandbox's default callback
+    label: str = ""
+    organisation: str | None = None  # acts for this organisation's companies
+
+
+@dataclass(frozen=True, slots=True)
+class OAuthSpec:
+    # None: every company gets one client with all scopes
+    clients: tuple[OAuthClientSpec, ...] | None = None
+    access_token_seconds: int | None = None  # None: the default lifetime
+    forged_redirects: int = 0  # the first approved authorizations redirect with a forged state
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,8 +152,10 @@ class Scenario:
     description: str
     seed: int
     companies: tuple[CompanySpec, ...]
+    organisations: tuple[OrganisationSpec, ...] = ()
     # None: every company gets the default pair (API key + bearer token, all scopes)
     credentials: tuple[CredentialSpec, ...] | None = None
+    oauth: OAuthSpec = field(default_factory=OAuthSpec)  # the authorization server's clients
     expect: Expectations = field(default_factory=Expectations)
     policy: Policy = field(default_factory=Policy)  # the scenario's switches (decisions.md)
     faults: tuple[FaultRule, ...] = ()  # what goes wrong on the wire, and when
@@ -136,6 +171,12 @@ class Scenario:
             if company.key == key:
                 return company
         raise KeyError(key)
+
+    def companies_of(self, keys: tuple[str, ...], organisation: str | None) -> tuple[str, ...]:
+        """The company keys a credential names, directly or through its organisation."""
+        if organisation is None:
+            return keys
+        return next(o.companies for o in self.organisations if o.key == organisation)
 
     def jobs(self) -> list[tuple[CompanySpec, JobSpec]]:
         return [(company, job) for company in self.companies for job in company.jobs]

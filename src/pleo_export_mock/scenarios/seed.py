@@ -7,22 +7,26 @@ forked streams named after scenario keys, so it does not shift the ids.
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from ..domain.clock import Clock
-from ..domain.credentials import Credential, CredentialKind
+from ..domain.credentials import ALL_SCOPES, Credential, CredentialKind
 from ..domain.ids import IdFactory
 from ..domain.lifecycle import JOB_EXPIRED
 from ..domain.models import ExportJob, ItemOutcome, ItemStatus
+from ..domain.oauth import OAuthClient, OAuthState
 from ..domain.policy import Policy
 from ..domain.store import Store
 from .book import Book, build_book
 from .generator import PayloadGenerator
 from .hostile import hostile_entries
-from .model import CompanySpec, ItemSpec, JobSpec, Scenario
+from .model import CompanySpec, ItemSpec, JobSpec, OAuthClientSpec, Scenario
 
 ERP_URL = "https://erp.sandbox.invalid/vouchers"
+# Where a default OAuth client's codes go: a connector reads the redirect, nothing listens.
+OAUTH_REDIRECT_URI = "https://connector.sandbox.invalid/oauth/callback"
 _SECRET_PREFIX = {CredentialKind.API_KEY: "sbx_key", CredentialKind.BEARER: "sbx_token"}
 
 
@@ -32,6 +36,7 @@ class SeededSandbox:
     credentials: list[Credential]
     company_ids: dict[str, str]  # scenario company key -> company id
     scenario: Scenario
+    oauth: OAuthState = field(default_factory=lambda: OAuthState({}, b""))
     job_ids: dict[str, str] = field(default_factory=dict)  # scenario job key -> job id
     entry_ids: dict[str, list[str]] = field(default_factory=dict)  # entry key -> its entries' ids
     # company id -> the generator of its entries, for entries added after seeding
@@ -42,6 +47,7 @@ class SeededSandbox:
         return replace(
             self,
             store=self.store.copy(clock),
+            oauth=self.oauth.fresh(),
             generators={key: generator.copy() for key, generator in self.generators.items()},
         )
 
@@ -57,6 +63,7 @@ def build_store(
     for company in scenario.companies:
         _seed_company(sandbox, company, ids, now, seed)
     sandbox.credentials = _credentials(scenario, sandbox.company_ids, ids)
+    sandbox.oauth = _oauth(scenario, sandbox.company_ids, ids.fork("oauth"))
     return sandbox
 
 
@@ -170,9 +177,51 @@ def _credentials(
         Credential(
             spec.kind,
             spec.secret or ids.token(_SECRET_PREFIX[spec.kind]),
-            tuple(company_ids[key] for key in spec.companies),
+            tuple(
+                company_ids[key] for key in scenario.companies_of(spec.companies, spec.organisation)
+            ),
             frozenset(spec.scopes),
             spec.label,
         )
         for spec in scenario.credentials
     ]
+
+
+def _oauth(scenario: Scenario, company_ids: dict[str, str], rng: random.Random) -> OAuthState:
+    """The OAuth clients (one per company by default) and the key that signs access tokens.
+
+    All from a separate stream of the seed, so OAuth shifts none of the other ids.
+    """
+    specs = scenario.oauth.clients
+    if specs is None:
+        specs = tuple(
+            OAuthClientSpec((), (company.key,), ALL_SCOPES, label=f"{company.key} OAuth client")
+            for company in scenario.companies
+        )
+    clients = [
+        _oauth_client(
+            spec, scenario.companies_of(spec.companies, spec.organisation), company_ids, rng
+        )
+        for spec in specs
+    ]
+    key = rng.getrandbits(256).to_bytes(32, "big")
+    state = OAuthState({client.client_id: client for client in clients}, key)
+    state.forge_next = scenario.oauth.forged_redirects
+    if scenario.oauth.access_token_seconds is not None:
+        state.lifetimes.access_token = scenario.oauth.access_token_seconds
+    return state
+
+
+def _oauth_client(
+    spec: OAuthClientSpec, keys: tuple[str, ...], company_ids: dict[str, str], rng: random.Random
+) -> OAuthClient:
+    client_id = f"sbx_client_{rng.getrandbits(64):016x}"  # drawn always: ids stay put
+    secret = f"sbx_secret_{rng.getrandbits(160):040x}"
+    return OAuthClient(
+        spec.client_id or client_id,
+        spec.secret or secret,
+        spec.redirect_uris or (OAUTH_REDIRECT_URI,),
+        tuple(company_ids[key] for key in keys),
+        frozenset(spec.scopes),
+        spec.label,
+    )

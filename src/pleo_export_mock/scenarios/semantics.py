@@ -26,7 +26,9 @@ def check_scenario(scenario: Scenario, source: Source) -> None:
     _check_unique_keys(scenario, source)
     for company in scenario.companies:
         _check_company(company, source, scenario.policy)
+    _check_organisations(scenario, source)
     _check_credentials(scenario, source)
+    _check_oauth_clients(scenario, source)
     _check_expectations(scenario, source)
 
 
@@ -168,12 +170,8 @@ def _check_credentials(scenario: Scenario, source: Source) -> None:
     companies = {company.key for company in scenario.companies}
     secrets: dict[str, DocPath] = {}
     for credential in scenario.credentials or ():
-        for position, key in enumerate(credential.companies):
-            if key not in companies:
-                raise source.error(
-                    (*credential.at, "companies", position),
-                    f"unknown company {key!r}; the scenario defines {', '.join(sorted(companies))}",
-                )
+        _check_companies(credential.companies, credential.at, companies, source)
+        _check_organisation(scenario, credential.organisation, credential.at, source)
         if credential.secret is not None:
             if credential.secret in secrets:
                 earlier = _where(source, secrets[credential.secret])
@@ -181,6 +179,46 @@ def _check_credentials(scenario: Scenario, source: Source) -> None:
                     (*credential.at, "secret"), f"the same secret is already used at {earlier}"
                 )
             secrets[credential.secret] = credential.at
+
+
+def _check_oauth_clients(scenario: Scenario, source: Source) -> None:
+    companies = {company.key for company in scenario.companies}
+    ids: dict[str, DocPath] = {}
+    for client in scenario.oauth.clients or ():
+        _check_companies(client.companies, client.at, companies, source)
+        _check_organisation(scenario, client.organisation, client.at, source)
+        if client.client_id is not None:
+            if client.client_id in ids:
+                earlier = _where(source, ids[client.client_id])
+                raise source.error((*client.at, "id"), f"the same id is already used at {earlier}")
+            ids[client.client_id] = client.at
+
+
+def _check_organisations(scenario: Scenario, source: Source) -> None:
+    companies = {company.key for company in scenario.companies}
+    _unique(source, "organisation", "key", [(o.key, o.at) for o in scenario.organisations])
+    for organisation in scenario.organisations:
+        _check_companies(organisation.companies, organisation.at, companies, source)
+
+
+def _check_organisation(scenario: Scenario, key: str | None, at: DocPath, source: Source) -> None:
+    known = sorted(o.key for o in scenario.organisations)
+    if key is not None and key not in known:
+        defined = ", ".join(known) or "none"
+        raise source.error(
+            (*at, "organisation"), f"unknown organisation {key!r}; the scenario defines {defined}"
+        )
+
+
+def _check_companies(
+    keys: tuple[str, ...], at: DocPath, companies: set[str], source: Source
+) -> None:
+    for position, key in enumerate(keys):
+        if key not in companies:
+            raise source.error(
+                (*at, "companies", position),
+                f"unknown company {key!r}; the scenario defines {', '.join(sorted(companies))}",
+            )
 
 
 def _check_expectations(scenario: Scenario, source: Source) -> None:

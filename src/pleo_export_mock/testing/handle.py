@@ -104,7 +104,8 @@ class ExportMock:
     @property
     def env(self) -> dict[str, str]:
         """The environment to start a connector with: this process's own, read now, plus
-        PLEO_API_URL, PLEO_COMPANY_ID, PLEO_API_KEY and PLEO_ACCESS_TOKEN for the sandbox.
+        PLEO_API_URL, PLEO_COMPANY_ID, PLEO_API_KEY, PLEO_ACCESS_TOKEN and the OAuth client's
+        PLEO_OAUTH_CLIENT_ID, PLEO_OAUTH_CLIENT_SECRET, PLEO_OAUTH_REDIRECT_URI and PLEO_AUTH_URL.
 
         So `subprocess.run([...], env=export_mock.env)` keeps PATH, HOME and the rest. A
         PLEO_* variable of this process that the scenario has no value for is left out.
@@ -114,7 +115,9 @@ class ExportMock:
     @property
     def connector_env(self) -> dict[str, str]:
         """Only the PLEO_* variables of `env`: what the sandbox tells a connector."""
-        return connector_env(self.url, self.company_id, self.sandbox.state.credentials)
+        state = self.sandbox.state
+        client = state.oauth.client_for(self.company_id)
+        return connector_env(self.url, self.company_id, state.credentials, client)
 
     def _first(self, kind: CredentialKind) -> Credential | None:
         return next((c for c in self.sandbox.state.credentials if c.kind is kind), None)

@@ -152,3 +152,12 @@ def seen_item_ids(entries: Iterable[JournalEntry]) -> set[str]:
             rows = [row for row in body["data"] if isinstance(row, dict)]
             seen.update(str(row["accountingEntryId"]) for row in rows if "accountingEntryId" in row)
     return seen
+
+
+# 401s for an OAuth access token that expired or was ended: the oauth-* rules judge them.
+TOKEN_ENDED = ("JWT is expired", "JWT is revoked")
+
+
+def token_ended(entry: JournalEntry) -> bool:
+    body = entry.response_body
+    return entry.status == 401 and isinstance(body, dict) and body.get("message") in TOKEN_ENDED

@@ -49,7 +49,8 @@ def verify(options: VerifyOptions) -> Outcome:
         )
         watch = Progress(sandbox.journal, sandbox.at_start, options.progress)
     with SandboxServer(app) as server:
-        given = connector_env(server.url, company_id, filter(None, (api_key, token)))
+        oauth_client = sandbox.state.oauth.client_for(company_id)
+        given = connector_env(server.url, company_id, filter(None, (api_key, token)), oauth_client)
         until = ServiceWatch(sandbox, company_id, options.ready_url) if options.service else None
         env = connector_process_env(given)
         run = run_process(options.command, env, options.timeout, watch, until)

@@ -11,8 +11,7 @@ from typing import Any
 from ...domain.clock import format_timestamp
 from ...domain.credentials import Credential
 from ...domain.subscriptions import Activity, Subscription, SubscriptionRequest
-from ...spec import Spec, load_spec
-from ...spec.loader import default_spec_path
+from ...spec import Spec, shipped_spec
 from .. import serialize
 from ..call import Call, Handler, Reply
 from ..handlers import answering_in_full, filters, page_request
@@ -22,7 +21,7 @@ SUBSCRIPTIONS_PREFIX = "/v1/subscriptions"
 
 def subscriptions_spec() -> Spec:
     """Our Webhook Subscriptions spec, faithful to Pleo's 11.6.2."""
-    return load_spec(default_spec_path().with_name("webhook-subscriptions.yaml"))
+    return shipped_spec("webhook-subscriptions.yaml")
 
 
 def list_subscriptions(call: Call) -> Reply:

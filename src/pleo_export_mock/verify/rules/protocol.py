@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..context import LIST_JOBS, Context
+from ..context import LIST_JOBS, Context, token_ended
 from ..model import Finding
 from ..registry import rule
 
@@ -71,7 +71,8 @@ def uses_job_id_key(ctx: Context) -> Iterator[Finding]:
     source="facts §1.10 (S7, S8)",
 )
 def authenticates(ctx: Context) -> Iterator[Finding]:
-    refused = [e for e in ctx.entries if e.status in (401, 403)]
+    # An OAuth token that expired or was ended is the oauth-* rules' to judge.
+    refused = [e for e in ctx.entries if e.status in (401, 403) and not token_ended(e)]
     if refused:
         reasons = sorted({str((e.response_body or {}).get("message", "")) for e in refused})
         yield authenticates.finding(

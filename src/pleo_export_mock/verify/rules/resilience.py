@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...journal import JournalEntry
-from ..context import Context, event_name, exact_signature, transient_failure
+from ..context import Context, event_name, exact_signature, token_ended, transient_failure
 from ..model import Finding
 from ..registry import rule
 
@@ -112,7 +112,8 @@ def _unrecovered_failure(ctx: Context, job_id: str, before: int) -> JournalEntry
 def no_retry_loop(ctx: Context) -> Iterator[Finding]:
     repeats: dict[tuple[str, int], list[JournalEntry]] = {}
     for entry in ctx.entries:
-        if 400 <= entry.status < 500 and entry.status not in (408, 429):
+        # A dead OAuth token is oauth-no-401-loop's to judge, with what renewed it.
+        if 400 <= entry.status < 500 and entry.status not in (408, 429) and not token_ended(entry):
             repeats.setdefault((exact_signature(entry), entry.status), []).append(entry)
     for same in repeats.values():
         if len(same) >= 3:
