@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from ..http.versions import api_version, legacy_spec, successor_of
 from ..journal import JournalEntry
+from ..spec import load_spec
 
 
 @functools.cache
@@ -44,7 +45,13 @@ def as_current(entries: Iterable[JournalEntry]) -> tuple[list[JournalEntry], dic
 
 
 def on_pin(entry: JournalEntry, pinned: frozenset[str] | None) -> bool:
-    """A call of a version the scenario allows (None: all), or of no operation at all."""
-    if pinned is None or entry.operation_id is None:
+    """A call of a version the scenario allows (None: all), or of no Export API operation (a
+    pin is about the Export API: signing in or subscribing to webhooks is not one)."""
+    if pinned is None or entry.operation_id not in _export_api_operations():
         return True
     return api_version(entry.path) in pinned
+
+
+@functools.cache
+def _export_api_operations() -> frozenset[str]:
+    return frozenset(load_spec().operations) | frozenset(legacy_spec().operations)
