@@ -12,18 +12,17 @@ reference connector; `authenticates` needs PLEO_API_KEY.
 from __future__ import annotations
 
 import argparse
-import base64
 import logging
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from broken_oauth import OAUTH_BREAKAGES
+from broken_wire import WIRE_BREAKAGES, refused
 from reference_connector import OPEN, ApiError, Connector, Json, Voucher, main
 
 log = logging.getLogger("broken_connector")
@@ -31,15 +30,6 @@ log = logging.getLogger("broken_connector")
 BREAKAGES: dict[str, str] = {}  # rule id -> the scenario to run the variant on
 VARIANTS: dict[str, type[Connector]] = {}
 C = TypeVar("C", bound=type[Connector])
-
-
-@contextmanager
-def refused(what: str) -> Iterator[None]:
-    """The variant's mistake: Pleo refuses it, the variant logs that and carries on."""
-    try:
-        yield
-    except ApiError as error:
-        log.warning("BROKEN: %s refused: %s", what, error)
 
 
 def breaks(rule: str, scenario: str = "pending") -> Callable[[C], C]:
@@ -329,83 +319,8 @@ class HotLoop(HotPolling):
     polls = 200  # a hot loop: an error
 
 
-@breaks("valid-requests")
-class WrapsItems(Connector):
-    """Its first PUT is `{"items": [...]}` (a third-party client's shape), then a bare array."""
-
-    wrapped = False
-
-    def put_batch(self, job_id: str, batch: list[Json]) -> dict[str, str]:
-        if not self.wrapped:
-            self.wrapped = True
-            path = f"/v3/export-jobs/{job_id}/items"
-            with refused("wrapped body"):
-                self.client.request("PUT", path, body={"items": batch})
-        return super().put_batch(job_id, batch)
-
-
-@breaks("no-deprecated-status")
-class DeprecatedStatusFilter(Connector):
-    def list_open_jobs(self) -> list[Json]:
-        query: Json = {"status": "pending"}
-        if self.company_id:
-            query["company_id"] = self.company_id
-        return self.client.read_all("/v3/export-jobs", query)
-
-
-@breaks("uses-current-api")
-class ClaimsThroughV1(Connector):
-    """Claims through the deprecated v1 event operation, then carries on in v3: one workflow."""
-
-    def send_event(self, job_id: str, event: str, **fields: str) -> None:
-        if event != "started":
-            return super().send_event(job_id, event, **fields)
-        self.client.request("POST", "/v1/export-job-events", body={"event": event, "jobId": job_id})
-
-
-@breaks("pinned-api-versions", "v3_only")
-class ReadsJobThroughV2(Connector):
-    """Reads each job through v2 first (an older client library's call), then works in v3."""
-
-    def claim(self, job_id: str) -> bool:
-        with refused("v2"):
-            self.client.request("GET", f"/v2/export-jobs/{job_id}")
-        return super().claim(job_id)
-
-
-@breaks("uses-job-id-key")
-class ExportJobIdKey(Connector):
-    """Its first `started` names the job `exportJobId` (a how-to's spelling), then `jobId`."""
-
-    misspelt = False
-
-    def claim(self, job_id: str) -> bool:
-        if not self.misspelt:
-            self.misspelt = True
-            body = {"event": "started", "exportJobId": job_id}
-            with refused("exportJobId"):
-                self.client.request("POST", "/v3/export-job-events", body=body)
-        return super().claim(job_id)
-
-
-@breaks("authenticates")
-class RawApiKey(Connector):
-    """First request with `Basic <key>`, not base64(key + ":") (as one Pleo page shows it)."""
-
-    def run(self) -> int:
-        correct, session = self.client.authorization, self.client.session
-        self.client.session = None  # signed in with OAuth or not, this request uses the key
-        scheme, _, secret = correct.partition(" ")
-        if scheme == "Basic":
-            secret = base64.b64decode(secret).decode().removesuffix(":")
-        self.client.authorization = f"Basic {secret}"
-        with refused("raw key"):
-            self.list_open_jobs()
-        self.client.authorization, self.client.session = correct, session
-        return super().run()
-
-
-for _rule, (_scenario, _variant) in OAUTH_BREAKAGES.items():  # the OAuth ones, kept apart
+# The wire-level and OAuth ones live apart, registered here in the same way.
+for _rule, (_scenario, _variant) in {**WIRE_BREAKAGES, **OAUTH_BREAKAGES}.items():
     breaks(_rule, _scenario)(_variant)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .models import ExportJob, JobItem
+from .models import ExportJob, ItemStatus, JobItem
 from .pagination import Ordering, PageRequest
 from .sorting import sort_rows
 
@@ -63,4 +63,28 @@ def order_items(
         lambda item: item.accounting_entry_id,
         job.positions.get,
         f"{list_name}:{job.id}||",
+    )
+
+
+def items_of_entries(
+    jobs: list[ExportJob], entry_ids: frozenset[str], status: ItemStatus | None
+) -> list[JobItem]:
+    """Every item, across `jobs`, of the given entries (in `status`, when given)."""
+    return [
+        item
+        for job in jobs
+        for item in job.items
+        if item.accounting_entry_id in entry_ids
+        and (status is None or item.outcome.status is status)
+    ]
+
+
+def order_search(rows: list[JobItem], request: PageRequest) -> Ordering[JobItem]:
+    """The search's own ordering: an item is known by its job and entry."""
+    return order_rows(
+        "search",
+        rows,
+        request,
+        ITEM_SORT_FIELDS,
+        lambda item: f"{item.job_id}/{item.accounting_entry_id}",
     )

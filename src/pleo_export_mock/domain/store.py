@@ -35,7 +35,13 @@ from .models import (
     PleoEvent,
     set_entry_state,
 )
-from .orderings import ITEM_SORT_FIELDS, JOB_SORT_FIELDS, order_items, order_rows
+from .orderings import (
+    JOB_SORT_FIELDS,
+    items_of_entries,
+    order_items,
+    order_rows,
+    order_search,
+)
 from .pagination import Page, PageRequest, paginate
 from .policy import ITEMS_PER_UPDATE_LIMIT, Policy
 from .status_changes import change_status, entry_state_after
@@ -279,22 +285,8 @@ class Store:
         request: PageRequest,
     ) -> Page[JobItem]:
         """One page of the items, across jobs, of the given accounting entries."""
-        wanted = frozenset(entry_ids)
-        rows = [
-            item
-            for job in self._jobs_in(scope)
-            for item in job.items
-            if item.accounting_entry_id in wanted
-            and (status is None or item.outcome.status is status)
-        ]
-        ordering = order_rows(
-            "search",
-            rows,
-            request,
-            ITEM_SORT_FIELDS,
-            lambda item: f"{item.job_id}/{item.accounting_entry_id}",
-        )
-        return paginate(ordering, request)
+        rows = items_of_entries(self._jobs_in(scope), frozenset(entry_ids), status)
+        return paginate(order_search(rows, request), request)
 
     # -- observation and time -----------------------------------------------------------------
 

@@ -10,8 +10,7 @@ Standard library only; it knows nothing of the sandbox.
 Environment:
   PLEO_API_URL       default http://127.0.0.1:8080 (the sandbox); Pleo's is https://external.pleo.io
   PLEO_OAUTH_CLIENT_ID  and its PLEO_OAUTH_*, PLEO_AUTH_URL: sign in with OAuth (oauth_session.py)
-  PLEO_ACCESS_TOKEN  OAuth 2.0 access token, sent as `Bearer`; preferred when both are set,
-                     because Pleo requires OAuth of partner integrations
+  PLEO_ACCESS_TOKEN  OAuth 2.0 access token, sent as `Bearer`; preferred over the key (Pleo's rule)
   PLEO_API_KEY       API key, sent as `Basic base64(key + ":")` (key as user, empty password)
   PLEO_COMPANY_ID    the company to export; required when the credential covers several
   PLEO_LOG_LEVEL     INFO by default; DEBUG logs every request
