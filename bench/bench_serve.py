@@ -51,6 +51,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from load import LoadResult, Request, have_wrk, run_load
+from peers import stop_process
 
 BENCH = Path(__file__).resolve().parent
 RESULTS = BENCH / "results"
@@ -79,13 +80,7 @@ class Target:
         return f"http://127.0.0.1:{self.port}"
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
 
 
 def start_target(
