@@ -231,9 +231,7 @@ def _serve(args: argparse.Namespace) -> int:
     sandbox.journal.max_entries = SERVE_JOURNAL_ENTRIES
     sandbox.journal.max_bytes = SERVE_JOURNAL_BYTES
     app = create_app(sandbox, HttpSettings(response_violations="log"))
-    jobs = JobLog(sandbox)
-    app.api.observers.append(jobs)
-    app.control.observers.append(jobs)  # pressing Export and moving the clock change jobs too
+    app.api.observers.append(JobLog(sandbox))  # the Export API's faults; jobs as they change
     logging.basicConfig(
         level=logging.INFO, format=LOG_FORMAT, datefmt=LOG_TIME_FORMAT, stream=sys.stdout
     )

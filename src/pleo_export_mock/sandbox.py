@@ -73,6 +73,9 @@ class Sandbox:
         self.outbox.faults = DeliveryFaultPlan(self.company_id)
         self._ticker: threading.Thread | None = None  # plays the timeline on a running clock
         self._closed = threading.Event()
+        # Told of every job created (status None) or moved (its status before), whatever the
+        # state: each new state's store reports to them.
+        self.job_watchers: list[Callable[[ExportJob, JobStatus | None], None]] = []
         self.state: SeededSandbox = self._build()
 
     # -- lifecycle of the whole sandbox ----------------------------------------------------
@@ -275,11 +278,17 @@ class Sandbox:
         self.faults = FaultPlan(self.scenario.faults, self.seed, state.job_ids)
         store = state.store
         store.job_created.append(lambda job: self._announce(store, job))
+        store.job_created.append(lambda job: self._tell_watchers(job, None))
+        store.status_changed.append(self._tell_watchers)
         started = None if self.config.hold_timeline else store.now()
         self.timeline = Timeline(self.scenario.timeline, started)
         if self.config.clock == "running" and self.scenario.timeline:
             self._start_ticker()
         return state
+
+    def _tell_watchers(self, job: ExportJob, before: JobStatus | None) -> None:
+        for watcher in self.job_watchers:
+            watcher(job, before)
 
 
 class FirstMoments:

@@ -14,7 +14,7 @@ from waitress import wasyncore  # type: ignore[import-untyped]
 from waitress.server import create_server  # type: ignore[import-untyped]
 
 from .domain.clock import format_timestamp
-from .domain.models import ExportJob
+from .domain.models import ExportJob, JobStatus
 from .http import Exchange
 from .http.faults import QuietDrops
 
@@ -56,19 +56,15 @@ class AccessLog:
 
 
 class JobLog:
-    """An observer for `serve`'s log: each injected fault, and every job that appeared or
-    changed status (an event, an expiry) since the last exchange.
-
-    It compares the jobs' statuses after each exchange with those it saw last, so it needs no
-    hook in the store; expiry happens there, lazily, whenever the store is used or the clock
-    is advanced. A new state (reset, another scenario) starts a new comparison.
-    """
+    """`serve`'s log of what happens: each injected fault (as an observer of exchanges), and
+    every job that appears or changes status, expiry included (told by the sandbox as it
+    happens)."""
 
     def __init__(self, sandbox: Sandbox) -> None:
-        self.sandbox = sandbox
-        self._lock = threading.Lock()  # exchanges end on several worker threads
-        self._state: object = None
-        self._seen: dict[str, str] = {}
+        sandbox.job_watchers.append(self.job_changed)
+
+    def job_changed(self, job: ExportJob, before: JobStatus | None) -> None:
+        event_log.info("%s", _job_change(job, before))
 
     def __call__(self, exchange: Exchange) -> None:
         if exchange.fault is not None:
@@ -79,27 +75,12 @@ class JobLog:
                 request.method,
                 request.path,
             )
-        with self._lock:
-            self._compare()
-
-    def _compare(self) -> None:
-        state = self.sandbox.state
-        jobs = state.store.jobs()
-        statuses = {job.id: job.status.value for job in jobs}
-        if state is not self._state:
-            self._state, self._seen = state, statuses
-            return
-        for job in jobs:
-            before = self._seen.get(job.id)
-            if before != job.status.value:
-                event_log.info("%s", _job_change(job, before))
-        self._seen = statuses
 
 
-def _job_change(job: ExportJob, before: str | None) -> str:
+def _job_change(job: ExportJob, before: JobStatus | None) -> str:
     if before is None:
         return f"job {job.id} created {job.status.value} ({len(job.items)} items)"
-    change = f"job {job.id} {before} -> {job.status.value}"
+    change = f"job {job.id} {before.value} -> {job.status.value}"
     if job.expired_at is not None:
         return f"{change}: expired at {format_timestamp(job.expired_at)} (sandbox time)"
     return change

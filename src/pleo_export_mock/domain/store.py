@@ -80,8 +80,10 @@ class Store:
         self._open_jobs: dict[str, ExportJob] = {}
         self._sequence = 0
         # Webhook subscriptions draw ids from their own stream: subscribing shifts no job id.
-        # Told of every job created after seeding (Pleo's webhooks); a copy starts with none.
+        # Told of every job created after seeding (Pleo's webhooks), and of every status change
+        # with the status before it (serve's log); a copy starts with none.
         self.job_created: list[Callable[[ExportJob], None]] = []
+        self.status_changed: list[Callable[[ExportJob, JobStatus], None]] = []
         self.subscriptions = Subscriptions(
             clock, IdFactory(ids.fork("subscriptions").getrandbits(63))
         )
@@ -378,10 +380,12 @@ class Store:
         failure_reason: str | None = None,
         failure_reason_type: str | None = None,
     ) -> None:
-        entries = self._companies[job.company_id].entries
+        entries, before = self._companies[job.company_id].entries, job.status
         change_status(job, event, at, entries, failure_reason, failure_reason_type)
         if not job.status.is_open:
             self._open_jobs.pop(job.id, None)
+        for listener in self.status_changed:
+            listener(job, before)
 
     def _expire_due(self) -> None:
         if not self._open_jobs:
