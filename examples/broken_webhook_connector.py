@@ -11,7 +11,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import queue
 import sys
+import threading
 from typing import Any
 
 from pleo_export_mock.examples import webhook_connector
@@ -19,6 +21,9 @@ from pleo_export_mock.examples import webhook_connector
 BREAKAGES: dict[str, str] = {  # rule id -> the scenario to run the variant on (service mode)
     "acts-only-on-verified-deliveries": "webhooks",
     "processes-each-delivery-once": "webhooks",
+    "answers-deliveries-promptly": "webhooks",
+    "reconciles-by-polling": "webhooks",
+    "own-company-only": "organisation",
 }
 
 
@@ -44,11 +49,68 @@ def forgetful(rule: str) -> None:
     webhook_connector.WebhookService = Forgetful  # type: ignore[misc]
 
 
+class _QueueThatWaits(queue.Queue[str | None]):
+    """A job handed over is waited for: the delivery's answer goes out once the job is done."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.finished: dict[str, threading.Event] = {}
+
+    def put(self, item: str | None, block: bool = True, timeout: float | None = None) -> None:
+        finished = self.finished.setdefault(item, threading.Event()) if item else None
+        super().put(item, block, timeout)
+        if finished is not None:
+            finished.wait(60)
+
+
+class Dawdling(webhook_connector.WebhookService):
+    """Works on an announced job before it answers the delivery: the sender waits meanwhile."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.jobs = _QueueThatWaits()
+
+    def process(self, job_id: str) -> None:
+        try:
+            super().process(job_id)
+        finally:
+            self.jobs.finished.setdefault(job_id, threading.Event()).set()
+
+
+def dawdling(rule: str) -> None:
+    webhook_connector.WebhookService = Dawdling  # type: ignore[misc]
+
+
+class WebhooksOnly(webhook_connector.WebhookService):
+    """Trusts the deliveries to announce every job: it never polls."""
+
+    def reconcile(self) -> None:
+        pass
+
+
+def webhooks_only(rule: str) -> None:
+    webhook_connector.WebhookService = WebhooksOnly  # type: ignore[misc]
+
+
+class Meddling(webhook_connector.WebhookService):
+    """Takes every job its subscription announces, whichever company of the organisation's."""
+
+    def is_ours(self, event: dict[str, Any]) -> bool:
+        return event.get("eventType") == webhook_connector.EVENT
+
+
+def meddling(rule: str) -> None:
+    webhook_connector.WebhookService = Meddling  # type: ignore[misc]
+
+
 VARIANTS: dict[str, Any] = {
     "acts-only-on-verified-deliveries": lambda rule: setattr(
         webhook_connector, "verified_event", trusting
     ),
     "processes-each-delivery-once": forgetful,
+    "answers-deliveries-promptly": dawdling,
+    "reconciles-by-polling": webhooks_only,
+    "own-company-only": meddling,
 }
 
 

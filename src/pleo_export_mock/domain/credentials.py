@@ -21,3 +21,4 @@ class Credential:
     company_ids: tuple[str, ...]
     scopes: frozenset[str] = frozenset(ALL_SCOPES)
     label: str = ""
+    organisation_id: str | None = None  # issued for an organisation: covers all its companies

@@ -35,6 +35,7 @@ class OAuthClient:
     company_ids: tuple[str, ...]
     scopes: frozenset[str] = frozenset(ALL_SCOPES)
     label: str = ""
+    organisation_id: str | None = None  # acts for an organisation: all of its companies
 
 
 @dataclass(slots=True)

@@ -4,10 +4,12 @@ It subscribes to `v1.export-job.created` (Pleo's Webhook Subscriptions API), ser
 the deliveries come to, and processes each announced job with the reference connector's
 workflow (`reference_connector.py`). A delivery is acted on only when its Standard Webhooks
 signature checks out with the subscription's `whsec_` secret and its timestamp is within 5
-minutes; the same `webhook-id` twice is processed once; every delivery is answered at once and
-the work is done afterwards. Deliveries can be lost, so it also reconciles: it polls for
-eligible jobs when it starts and every PLEO_RECONCILE_SECONDS after. SIGTERM ends it after the
-job in hand, with status 0. Standard library only; it knows nothing of the sandbox.
+minutes; the same `webhook-id` twice is processed once; a job of another company (an
+organisation's subscription announces every company's) is acknowledged and left alone; every
+delivery is answered at once and the work is done afterwards. Deliveries can be lost, so it
+also reconciles: it polls for eligible jobs when it starts and every PLEO_RECONCILE_SECONDS
+after. SIGTERM ends it after the job in hand, with status 0. Standard library only; it knows
+nothing of the sandbox.
 
 Environment (beside reference_connector.py's):
   WEBHOOK_LISTEN           host:port to serve deliveries on (default 127.0.0.1:0, a free port)
@@ -117,6 +119,14 @@ class WebhookService:
         path = f"/v1/subscriptions/{subscription['data']['id']}/secret"
         self.secret = client.request("GET", path)["data"]["secretKey"]
 
+    def is_ours(self, event: dict[str, Any]) -> bool:
+        """An export job of our company: an organisation's subscription announces them all."""
+        data = event.get("data")
+        if event.get("eventType") != EVENT or not isinstance(data, dict):
+            return False
+        mine = self.connector.company_id
+        return mine is None or data.get("companyId") == mine
+
     def reconcile(self) -> None:
         """A poll for eligible jobs, for the deliveries that never came."""
         log.info("reconciling: polling for eligible jobs")
@@ -147,7 +157,7 @@ class WebhookService:
                     self._answer(401)
                     return
                 message_id = self.headers["webhook-id"]
-                if message_id not in service.seen and event.get("eventType") == EVENT:
+                if message_id not in service.seen and service.is_ours(event):
                     service.seen.add(message_id)
                     service.jobs.put(event["data"]["id"])
                 self._answer(204)  # at once: the work happens on the main loop

@@ -8,6 +8,7 @@ forked streams named after scenario keys, so it does not shift the ids.
 from __future__ import annotations
 
 import random
+import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -36,6 +37,7 @@ class SeededSandbox:
     credentials: list[Credential]
     company_ids: dict[str, str]  # scenario company key -> company id
     scenario: Scenario
+    organisation_ids: dict[str, str] = field(default_factory=dict)  # scenario key -> id
     oauth: OAuthState = field(default_factory=lambda: OAuthState({}, b""))
     job_ids: dict[str, str] = field(default_factory=dict)  # scenario job key -> job id
     entry_ids: dict[str, list[str]] = field(default_factory=dict)  # entry key -> its entries' ids
@@ -62,8 +64,10 @@ def build_store(
     now = clock.now()
     for company in scenario.companies:
         _seed_company(sandbox, company, ids, now, seed)
-    sandbox.credentials = _credentials(scenario, sandbox.company_ids, ids)
-    sandbox.oauth = _oauth(scenario, sandbox.company_ids, ids.fork("oauth"))
+    # From streams of their own, so that adding an organisation shifts none of the other ids.
+    sandbox.organisation_ids = _organisation_ids(scenario, ids.fork("organisations"))
+    sandbox.credentials = _credentials(scenario, sandbox, ids)
+    sandbox.oauth = _oauth(scenario, sandbox, ids.fork("oauth"))
     return sandbox
 
 
@@ -159,9 +163,8 @@ def _exported(spec: ItemSpec, outcome: ItemOutcome, voucher: str, now: datetime)
     )
 
 
-def _credentials(
-    scenario: Scenario, company_ids: dict[str, str], ids: IdFactory
-) -> list[Credential]:
+def _credentials(scenario: Scenario, seeded: SeededSandbox, ids: IdFactory) -> list[Credential]:
+    company_ids = seeded.company_ids
     if scenario.credentials is None:
         return [
             Credential(
@@ -182,12 +185,19 @@ def _credentials(
             ),
             frozenset(spec.scopes),
             spec.label,
+            seeded.organisation_ids.get(spec.organisation or ""),
         )
         for spec in scenario.credentials
     ]
 
 
-def _oauth(scenario: Scenario, company_ids: dict[str, str], rng: random.Random) -> OAuthState:
+def _organisation_ids(scenario: Scenario, rng: random.Random) -> dict[str, str]:
+    return {
+        o.key: str(uuid.UUID(int=rng.getrandbits(128), version=4)) for o in scenario.organisations
+    }
+
+
+def _oauth(scenario: Scenario, seeded: SeededSandbox, rng: random.Random) -> OAuthState:
     """The OAuth clients (one per company by default) and the key that signs access tokens.
 
     All from a separate stream of the seed, so OAuth shifts none of the other ids.
@@ -198,12 +208,7 @@ def _oauth(scenario: Scenario, company_ids: dict[str, str], rng: random.Random) 
             OAuthClientSpec((), (company.key,), ALL_SCOPES, label=f"{company.key} OAuth client")
             for company in scenario.companies
         )
-    clients = [
-        _oauth_client(
-            spec, scenario.companies_of(spec.companies, spec.organisation), company_ids, rng
-        )
-        for spec in specs
-    ]
+    clients = [_oauth_client(spec, seeded, rng) for spec in specs]
     key = rng.getrandbits(256).to_bytes(32, "big")
     state = OAuthState({client.client_id: client for client in clients}, key)
     state.forge_next = scenario.oauth.forged_redirects
@@ -212,16 +217,16 @@ def _oauth(scenario: Scenario, company_ids: dict[str, str], rng: random.Random) 
     return state
 
 
-def _oauth_client(
-    spec: OAuthClientSpec, keys: tuple[str, ...], company_ids: dict[str, str], rng: random.Random
-) -> OAuthClient:
+def _oauth_client(spec: OAuthClientSpec, seeded: SeededSandbox, rng: random.Random) -> OAuthClient:
+    keys = seeded.scenario.companies_of(spec.companies, spec.organisation)
     client_id = f"sbx_client_{rng.getrandbits(64):016x}"  # drawn always: ids stay put
     secret = f"sbx_secret_{rng.getrandbits(160):040x}"
     return OAuthClient(
         spec.client_id or client_id,
         spec.secret or secret,
         spec.redirect_uris or (OAUTH_REDIRECT_URI,),
-        tuple(company_ids[key] for key in keys),
+        tuple(seeded.company_ids[key] for key in keys),
         frozenset(spec.scopes),
         spec.label,
+        seeded.organisation_ids.get(spec.organisation or ""),
     )

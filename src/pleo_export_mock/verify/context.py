@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +20,8 @@ LIST_ITEMS = "getExportJobItemsV3"
 EXPORT_ITEMS = "getExportItemsV3"
 LIST_JOBS = "getExportJobsListV3"
 CREATE_JOB = "createExportJobV3"
+SUBSCRIBED = frozenset({"createSubscription", "updateSubscription"})  # a webhook connector
+SPOILT = frozenset({"bad_signature", "stale_timestamp"})  # delivery faults a connector refuses
 FINAL_EVENTS = frozenset({"completed", "completed_with_errors", "failed"})
 
 
@@ -161,3 +164,41 @@ TOKEN_ENDED = ("JWT is expired", "JWT is revoked")
 def token_ended(entry: JournalEntry) -> bool:
     body = entry.response_body
     return entry.status == 401 and isinstance(body, dict) and body.get("message") in TOKEN_ENDED
+
+
+# -- how a webhook connector found its jobs ----------------------------------------------------
+
+
+def listed(ctx: Context, job_id: str, before: float = math.inf) -> bool:
+    """Whether a job list the connector received (before journal entry `before`) showed it."""
+    for entry in ctx.calls(LIST_JOBS):
+        body = entry.response_body
+        if entry.seq < before and entry.status == 200 and isinstance(body, dict):
+            rows = body.get("data")
+            if isinstance(rows, list) and any(
+                isinstance(row, dict) and row.get("id") == job_id for row in rows
+            ):
+                return True
+    return False
+
+
+def intact_delivery(delivery: JournalEntry) -> bool:
+    """A delivery that reached the connector as Pleo would send it (not forged, stale, lost)."""
+    spoilt = delivery.fault_kind in SPOILT or delivery.fault_kind == "lost"
+    return not spoilt and delivery.status != 0
+
+
+def unfound_jobs(ctx: Context) -> list[str]:
+    """Eligible jobs a webhook connector could only have found by polling, and never did.
+
+    Empty for a connector that never subscribed: a polling connector's unfinished job is
+    all-eligible-jobs-finished's business.
+    """
+    if not any(e.operation_id in SUBSCRIBED and e.ok for e in ctx.entries):
+        return []
+    announced = {d.job_id for d in ctx.deliveries if intact_delivery(d)}
+    worked_on = {e.job_id for e in ctx.entries}  # found somehow: other rules judge how
+    found = announced | worked_on
+    return [
+        job.id for job in ctx.eligible_jobs() if job.id not in found and not listed(ctx, job.id)
+    ]

@@ -36,13 +36,16 @@ def run_process(
 
     `watch` is called about every TICK_SECONDS while the connector runs (progress reports);
     so is `until` (a service that never exits by itself is stopped when its work is done).
+    A service (`until` given) is also stopped the same way at the timeout: it is not expected
+    to exit by itself, so how it takes SIGTERM is its exit status either way, and whether its
+    work got done is for the rules to judge.
     """
     started = time.monotonic()
     process = _start(command, env)
     stdout, stderr = _Drain(process.stdout), _Drain(process.stderr)
     code, stopped = _wait(process, started + timeout, _both(watch, until))
     end_group(process)
-    if stopped:  # asked to stop: how it took SIGTERM is its exit status
+    if stopped or (code is None and until is not None):
         code = process.returncode
     if watch is not None:
         watch()

@@ -2,18 +2,22 @@
 
 The timeline waits until the connector is ready (it has subscribed to webhooks, or a readiness
 URL it serves answers 2xx), then plays on the running clock; the connector is stopped with
-SIGTERM once every eligible job of its company is finished and the timeline has played out.
+SIGTERM once every eligible job of its company is finished, the timeline has played out, every
+delivery has been sent and the connector has been quiet for QUIET_SECONDS: a delivery it got at
+the end must have time to show what the connector does with it.
 """
 
 from __future__ import annotations
 
+import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 
 from ..sandbox import Sandbox
+from .context import SUBSCRIBED
 
-SUBSCRIBED = frozenset({"createSubscription", "updateSubscription"})
+QUIET_SECONDS = 1.0  # no request for this long, once the work is done: the connector is idle
 
 
 @dataclass
@@ -32,13 +36,21 @@ class ServiceWatch:
             if not self.ready:
                 return False
             self.sandbox.start_timeline()
-        return not self.sandbox.timeline.pending and not self._open_jobs()
+        if self.sandbox.timeline.pending or self._open_jobs():
+            return False
+        return self.sandbox.outbox.wait_idle(0) and self._quiet()
 
     def _is_ready(self) -> bool:
         if self.ready_url is not None:
             return _answers(self.ready_url)
         journal = self.sandbox.journal
         return any(e.operation_id in SUBSCRIBED and e.ok for e in journal)
+
+    def _quiet(self) -> bool:
+        last = self.sandbox.journal.last
+        if last is None:
+            return True
+        return time.time() - (last.wall_time + last.duration_ms / 1000) >= QUIET_SECONDS
 
     def _open_jobs(self) -> bool:
         return any(

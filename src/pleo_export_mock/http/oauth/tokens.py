@@ -107,8 +107,14 @@ def credential_for(state: OAuthState, value: str, now: datetime) -> Credential:
         raise TokenRefused("JWT is revoked")
     if decoded.record.expires_at <= now:
         raise TokenRefused("JWT is expired")  # Pleo's own words
+    client = state.clients.get(grant.client_id)
     return Credential(
-        CredentialKind.BEARER, value, grant.company_ids, grant.scopes, f"OAuth {grant.client_id}"
+        CredentialKind.BEARER,
+        value,
+        grant.company_ids,
+        grant.scopes,
+        f"OAuth {grant.client_id}",
+        client.organisation_id if client is not None else None,
     )
 
 

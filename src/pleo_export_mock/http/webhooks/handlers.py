@@ -124,7 +124,10 @@ def activity_model(activity: Activity) -> dict[str, Any]:
 
 
 def actor_urn(credential: Credential) -> str:
-    """Who changed a subscription, as Pleo's URNs name it: the credential's company (or all)."""
+    """Who changed a subscription, as Pleo's URNs name it (`urn:pleo:organisation:<uuid>` is
+    Pleo's own example): the credential's organisation, else its company (or companies)."""
+    if credential.organisation_id is not None:
+        return f"urn:pleo:organisation:{credential.organisation_id}"
     return "urn:pleo:company:" + "+".join(credential.company_ids)
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from ...domain.clock import format_timestamp
 from ...domain.lifecycle import JOB_EXPIRED
 from ...domain.models import ItemStatus, JobStatus
-from ..context import Context, accepted_items, event_name
+from ..context import Context, accepted_items, event_name, unfound_jobs
 from ..expectations import expectation_reason
 from ..model import Finding
 from ..registry import rule
@@ -132,7 +132,10 @@ def failed_event_has_reason(ctx: Context) -> Iterator[Finding]:
     source="facts §1.13 steps 2-8",
 )
 def all_eligible_jobs_finished(ctx: Context) -> Iterator[Finding]:
+    never_found = set(unfound_jobs(ctx))  # reconciles-by-polling says why those were missed
     for job in ctx.eligible_jobs():
+        if job.id in never_found:
+            continue
         end = ctx.at_end.get(job.id)
         expired = end is not None and end.failure_reason_type == JOB_EXPIRED
         if ctx.final_event(job.id) is None and not expired:

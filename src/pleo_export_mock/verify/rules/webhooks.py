@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ...delivery.schedule import ATTEMPT_TIMEOUT_S
 from ...journal import JournalEntry
-from ..context import EXPORT_ITEMS, LIST_JOBS, Context, reached_workflow
+from ..context import EXPORT_ITEMS, SPOILT, Context, listed, reached_workflow, unfound_jobs
 from ..model import Finding
 from ..registry import rule
-
-SPOILT = frozenset({"bad_signature", "stale_timestamp"})
 
 
 @rule(
@@ -22,7 +21,7 @@ SPOILT = frozenset({"bad_signature", "stale_timestamp"})
 def acts_only_on_verified_deliveries(ctx: Context) -> Iterator[Finding]:
     for job_id, spoilt in _spoilt_only(ctx.deliveries).items():
         first = next((e for e in ctx.entries if e.job_id == job_id and reached_workflow(e)), None)
-        if first is None or first.seq < spoilt[0].seq or _polled(ctx, job_id, first.seq):
+        if first is None or first.seq < spoilt[0].seq or listed(ctx, job_id, before=first.seq):
             continue
         kinds = " and ".join(sorted({str(e.fault_kind) for e in spoilt}))
         yield acts_only_on_verified_deliveries.finding(
@@ -43,19 +42,6 @@ def _spoilt_only(deliveries: list[JournalEntry]) -> dict[str, list[JournalEntry]
     return {
         job_id: rows for job_id, rows in by_job.items() if all(r.fault_kind in SPOILT for r in rows)
     }
-
-
-def _polled(ctx: Context, job_id: str, before: int) -> bool:
-    """Whether a job list the connector received before `before` showed the job."""
-    for entry in ctx.calls(LIST_JOBS):
-        body = entry.response_body
-        if entry.seq < before and entry.status == 200 and isinstance(body, dict):
-            rows = body.get("data")
-            if isinstance(rows, list) and any(
-                isinstance(row, dict) and row.get("id") == job_id for row in rows
-            ):
-                return True
-    return False
 
 
 @rule(
@@ -96,3 +82,72 @@ def _duplicated(deliveries: list[JournalEntry]) -> dict[str, list[JournalEntry]]
 def _pages_on(entry: JournalEntry) -> bool:
     """A further page of a list (a cursor or an offset), not a fresh start."""
     return any(key in entry.query for key in ("after", "before", "offset"))
+
+
+@rule(
+    "answers-deliveries-promptly",
+    "Each delivery is answered at once; the job is worked on after the answer",
+    guidance="Answer a delivery with 2xx as soon as it is verified and do the work afterwards: "
+    "a sender waits only seconds for the answer, then counts the attempt as failed and "
+    "sends it again.",
+    source="partner-access facts §4 (Standard Webhooks; the sandbox's attempt time-out, "
+    "docs/decisions.md)",
+)
+def answers_deliveries_promptly(ctx: Context) -> Iterator[Finding]:
+    for delivery in ctx.deliveries:
+        if _timed_out(delivery):
+            yield answers_deliveries_promptly.finding(
+                f"Delivery #{delivery.seq} (job {delivery.job_id}) had no answer within "
+                f"{ATTEMPT_TIMEOUT_S:g} s, so the attempt failed.",
+                "Verify the delivery, answer 2xx at once, and process the job afterwards.",
+                (delivery.seq,),
+            )
+        elif (final := _finished_while_open(ctx, delivery)) is not None:
+            yield answers_deliveries_promptly.finding(
+                f"Job {delivery.job_id} was processed while its delivery #{delivery.seq} waited "
+                f"for an answer: the final event #{final.seq} went out before the connector "
+                f"answered, {delivery.duration_ms / 1000:.1f} s after the delivery arrived.",
+                "Answer the delivery first (2xx) and do the work on the job afterwards.",
+                (delivery.seq, final.seq),
+            )
+
+
+def _timed_out(delivery: JournalEntry) -> bool:
+    """No answer before the sender gave up on the attempt (not a refused connection)."""
+    return delivery.status == 0 and delivery.duration_ms >= ATTEMPT_TIMEOUT_S * 1000 * 0.99
+
+
+def _finished_while_open(ctx: Context, delivery: JournalEntry) -> JournalEntry | None:
+    """The job's final event, when the connector sent it while this delivery was unanswered.
+
+    Only a delivery that started the work counts: a job the connector had already taken on
+    (found by a poll, or announced before) may well finish while a late copy is answered.
+    """
+    job_id = delivery.job_id
+    final = ctx.final_event(job_id) if job_id is not None else None
+    if final is None:
+        return None
+    opened, answered = delivery.wall_time, delivery.wall_time + delivery.duration_ms / 1000
+    first = next((e for e in ctx.entries if e.job_id == job_id), None)
+    if first is None or first.wall_time < opened or not opened <= final.wall_time <= answered:
+        return None
+    return final
+
+
+@rule(
+    "reconciles-by-polling",
+    "A job no intact delivery announced is still found, by a poll",
+    guidance="Deliveries can be lost or forged, and jobs made before the subscription are "
+    "never announced: besides webhooks, poll for eligible jobs when starting and now and "
+    "then after.",
+    source="partner-access facts §4 (at-least-once, undocumented retries: INFERRED); "
+    "facts §1.13 step 1",
+)
+def reconciles_by_polling(ctx: Context) -> Iterator[Finding]:
+    for job_id in unfound_jobs(ctx):
+        yield reconciles_by_polling.finding(
+            f"Job {job_id} was never announced by a delivery that reached the connector "
+            "intact, and no job list the connector fetched showed it: it was never found.",
+            "Reconcile: list eligible jobs (GET /v3/export-jobs) at start-up and every few "
+            "minutes, and process what the deliveries did not announce.",
+        )
