@@ -220,6 +220,7 @@ def _serve(args: argparse.Namespace) -> int:
     from .sandbox import Sandbox, SandboxConfig
     from .server import LOG_FORMAT, LOG_TIME_FORMAT, AccessLog, JobLog, SandboxServer
     from .summary import describe_sandbox
+    from .verify.live import live_verdict
 
     webhook_hosts = frozenset(host.lower() for host in args.allow_webhook_host)
     sandbox = Sandbox(
@@ -230,7 +231,8 @@ def _serve(args: argparse.Namespace) -> int:
     )
     sandbox.journal.max_entries = SERVE_JOURNAL_ENTRIES
     sandbox.journal.max_bytes = SERVE_JOURNAL_BYTES
-    app = create_app(sandbox, HttpSettings(response_violations="log"))
+    # The dashboard at /_mock/ shows the verdict so far: the app is given the verifier.
+    app = create_app(sandbox, HttpSettings(response_violations="log", judge=live_verdict))
     app.api.observers.append(JobLog(sandbox))  # the Export API's faults; jobs as they change
     logging.basicConfig(
         level=logging.INFO, format=LOG_FORMAT, datefmt=LOG_TIME_FORMAT, stream=sys.stdout
