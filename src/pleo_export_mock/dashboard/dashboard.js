@@ -326,9 +326,9 @@ function exchange(entry) {
       el("p", {}, `sandbox time ${entry.sandboxTime}, ${entry.durationMs} ms`),
       entry.violations.length ? el("p", { class: "bad" }, entry.violations.join("; ")) : null,
       el("h4", {}, "Request"),
-      el("pre", {}, headersText(entry.requestHeaders), "\n", pretty(entry.requestBody)),
+      el("pre", {}, headersText(entry.requestHeaders), "\n\n", pretty(entry.requestBody)),
       el("h4", {}, "Response"),
-      el("pre", {}, headersText(entry.responseHeaders), "\n", pretty(entry.responseBody)),
+      el("pre", {}, headersText(entry.responseHeaders), "\n\n", pretty(entry.responseBody)),
     ),
   );
 }
