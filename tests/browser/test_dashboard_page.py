@@ -96,9 +96,12 @@ def test_the_journal_shows_a_new_exchange_and_opens_to_it(watched: Watched, serv
 
 def test_the_live_verdict_cites_the_journal(watched: Watched, served: Served) -> None:
     _open(watched, served)
+    page = watched.page
+    page.get_by_role("button", name="Press Export for Acme Nordic ApS").click()
+    expect(page.locator("#message")).to_contain_text("is pending")
+    expect(page.locator("#jobs")).to_contain_text("pending")
     with pytest.raises(urllib.error.HTTPError):
         _call(f"{served.url}/v3/export-jobs")  # no credentials: refused
-    page = watched.page
     expect(page.locator("#journal")).to_contain_text("401")
     page.get_by_role("button", name="Judge now").click()
     expect(page.locator("#verdict-line")).to_contain_text("FAIL")
