@@ -104,8 +104,9 @@ def _finding(finding: Finding, outcome: Outcome, anchor: str) -> str:
     severity = finding.severity.value
     guidance = f"<p>Pleo: {esc(rule.guidance)} ({esc(rule.source)})</p>" if rule else ""
     shown = cited(outcome.journal, finding.evidence)
+    label = f'<span class="sev-{severity}">{severity.upper()}</span>'
     return (
-        f'<div class="finding {severity}"><p><span class="sev-{severity}">{severity.upper()}</span> '
+        f'<div class="finding {severity}"><p>{label} '
         f"<code>{esc(finding.rule_id)}</code>: {esc(rule.title if rule else '')}</p>"
         f"<p>{esc(finding.message)}</p><p>Expected: {esc(finding.expected)}</p>{guidance}"
         + "".join(_exchange(entry, anchor, evidence=True) for entry in shown)
