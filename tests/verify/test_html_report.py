@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from pleo_export_mock.cli import main
+from pleo_export_mock.verify import html_report
 from pleo_export_mock.verify.html_report import to_html
 
 from .report_fixture import HOSTILE, failing_outcome
@@ -120,3 +121,16 @@ def test_an_unwritable_report_is_a_usage_error(
         ]
     )
     assert code == 2 and f"cannot write {target}" in capsys.readouterr().err
+
+
+def test_long_bodies_are_cut_in_the_list_but_whole_as_evidence(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(html_report, "MAX_BODY", 50)
+    tree = _tree(to_html([failing_outcome()]))
+    listed = _text(tree.find(".//details[@id='run1-2']"))
+    assert "more characters; --journal keeps all" in listed
+    retried = next(d for d in tree.iter("div") if "retries-transient-failures" in _text(d))
+    cited = [d for d in retried.iter("details") if "#2 GET" in _text(d.find("summary"))]
+    assert cited and "more characters" not in _text(cited[0])
+    assert '"vendorBasedBookkeeping": true' in _text(cited[0])

@@ -22,6 +22,9 @@ from .report import Outcome, verdict_line
 from .sequence_svg import sequence_diagram
 
 MAX_ITEMS = 500  # items listed per job; the counts cover them all
+# A body longer than this is cut in the list of every exchange (evidence keeps its bodies
+# whole), so a run that read 12,000 export items makes a page a browser still opens.
+MAX_BODY = 20_000
 POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
@@ -120,18 +123,21 @@ def _exchange(entry: JournalEntry, anchor: str, *, evidence: bool) -> str:
     fault = f' <span class="fault-mark">fault: {esc(entry.fault)}</span>' if entry.fault else ""
     ident = "" if evidence else f' id="{esc(anchor)}-{entry.seq}"'
     opened = ' open=""' if evidence else ""
+    cut = None if evidence else MAX_BODY
     violations = f"<p>Spec: {esc('; '.join(entry.violations))}</p>" if entry.violations else ""
     return (
         f"<details{ident}{opened}><summary>{esc(entry.describe())}{fault}</summary>{violations}"
-        f"<h4>Request</h4><pre>{_message(entry.request_headers, entry.request_body)}</pre>"
-        f"<h4>Response</h4><pre>{_message(entry.response_headers, entry.response_body)}</pre>"
+        f"<h4>Request</h4><pre>{_message(entry.request_headers, entry.request_body, cut)}</pre>"
+        f"<h4>Response</h4><pre>{_message(entry.response_headers, entry.response_body, cut)}</pre>"
         "</details>"
     )
 
 
-def _message(headers: dict[str, str], body: Any) -> str:
-    head = headers_text(headers)
-    return esc((head + "\n\n" if head else "") + body_text(body))
+def _message(headers: dict[str, str], body: Any, cut: int | None) -> str:
+    head, text = headers_text(headers), body_text(body)
+    if cut is not None and len(text) > cut:
+        text = f"{text[:cut]}\n... ({len(text) - cut} more characters; --journal keeps all)"
+    return esc((head + "\n\n" if head else "") + text)
 
 
 def _journal(entries: Sequence[JournalEntry], anchor: str) -> str:
