@@ -110,3 +110,21 @@ def test_the_live_verdict_cites_the_journal(watched: Watched, served: Served) ->
     expect(page.locator("#entry-1 details")).to_have_attribute("open", "")
     expect(page.locator("#entry-1")).to_contain_text("UNAUTHORIZED")
     watched.screenshot("dashboard-verdict.png")
+
+
+def test_faults_and_scenarios_are_set_from_the_page(watched: Watched, served: Served) -> None:
+    _open(watched, served)
+    page = watched.page
+    page.get_by_label("Load scenario").fill("pending")
+    page.get_by_role("button", name="Load", exact=True).click()
+    expect(page.locator("#scenario-name")).to_have_text("pending")
+    expect(page.locator("#jobs")).to_contain_text("5 pending")
+    page.get_by_role("button", name="Add faults").click()  # the example rule: one 503
+    expect(page.locator("#faults")).to_contain_text('"status":503')
+    credential = served.sandbox.state.credentials[0]
+    with pytest.raises(urllib.error.HTTPError):
+        _call(f"{served.url}/v3/export-jobs", Authorization=authorization_header(credential))
+    expect(page.locator("#journal")).to_contain_text("fault: status 503")
+    page.get_by_role("button", name="Clear faults").click()
+    expect(page.locator("#faults")).not_to_contain_text("503")
+    watched.screenshot("dashboard-faults.png")
