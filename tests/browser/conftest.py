@@ -9,12 +9,14 @@ Screenshots go to `test-artifacts/` at the top of the checkout, for CI to keep.
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, NoReturn
 
 import pytest
@@ -57,7 +59,16 @@ companies:
 def _unavailable(reason: str) -> NoReturn:
     if os.environ.get("CI") == "true":
         pytest.fail(f"browser tests cannot run on CI: {reason}")
-    pytest.skip(reason)
+    pytest.skip(reason, allow_module_level=True)
+
+
+def require_playwright() -> ModuleType:
+    """`playwright.sync_api`, for a test module to call as it is collected: without it the
+    module is skipped (locally) or fails (on CI) instead of breaking the whole collection."""
+    try:
+        return importlib.import_module("playwright.sync_api")
+    except ImportError:
+        _unavailable("playwright is not installed (pip install -e '.[test]')")
 
 
 def _install_chromium() -> None:
@@ -76,10 +87,7 @@ def _install_chromium() -> None:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed (pip install -e '.[test]')")
+    sync_playwright = require_playwright().sync_playwright
     if not CHROMIUM.exists():
         _install_chromium()
     if not CHROMIUM.exists():

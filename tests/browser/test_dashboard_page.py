@@ -10,14 +10,15 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from playwright.sync_api import expect
 
 from pleo_export_mock.domain.clock import format_timestamp
 from pleo_export_mock.http.state_view import authorization_header
 
-from .conftest import Served, Watched
+from .conftest import Served, Watched, require_playwright
 
 pytestmark = pytest.mark.server
+
+expect = require_playwright().expect
 
 
 def _call(url: str, method: str = "GET", body: Any = None, **headers: str) -> Any:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from playwright.sync_api import expect
-
 from pleo_export_mock.verify.html_report import to_html
 
 from ..verify.report_fixture import HOSTILE, failing_outcome
-from .conftest import Watched
+from .conftest import Watched, require_playwright
+
+expect = require_playwright().expect
 
 
 def test_the_report_shows_a_failing_finding_with_its_evidence(
