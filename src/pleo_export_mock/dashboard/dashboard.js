@@ -50,6 +50,11 @@ function draw(id, signature, build) {
   }
 }
 
+// A real button (keyboard and screen readers know it); `key` keeps its focus across redraws.
+function button(key, label, onclick) {
+  return el("button", { type: "button", "data-key": key, onclick }, label);
+}
+
 function table(headings, rows) {
   if (!rows.length) return el("p", { class: "empty" }, "None.");
   return el(
@@ -116,14 +121,8 @@ function drawState(state) {
         el("span", { title: c.id }, c.name),
         el("span", { title: c.queue.join("\n") }, `${c.queue.length} entries`),
         el("span", { title: c.exported.join("\n") }, `${c.exported.length} entries`),
-        el(
-          "button",
-          {
-            type: "button",
-            "data-key": `export-${c.id}`,
-            onclick: () => act("Press Export", () => pressExport(c.id, c.name)),
-          },
-          `Press Export for ${c.name}`,
+        button(`export-${c.id}`, `Press Export for ${c.name}`, () =>
+          act("Press Export", () => pressExport(c.id, c.name)),
         ),
       ]),
     ),
@@ -145,31 +144,15 @@ function jobTable(jobs) {
       el("code", { title: job.id }, shortId(job.id)),
       job.company,
       el("span", { class: `status ${job.status}` }, job.status),
-      Object.entries(job.itemCounts)
-        .map(([status, n]) => `${n} ${status}`)
-        .join(", ") || "none",
+      Object.entries(job.itemCounts).map(([status, n]) => `${n} ${status}`).join(", ") || "none",
       job.createdAt,
       job.completedAt || job.lastUpdatedAt || job.startedAt || "",
       el(
         "span",
         { class: "buttons" },
-        el(
-          "button",
-          {
-            type: "button",
-            "data-key": `items-${job.id}`,
-            onclick: () => showJob(job.id, true),
-          },
-          "Items and timeline",
-        ),
-        el(
-          "button",
-          {
-            type: "button",
-            "data-key": `fire-${job.id}`,
-            onclick: () => act("Fire webhook", () => fireWebhook(job.id)),
-          },
-          "Fire webhook",
+        button(`items-${job.id}`, "Items and timeline", () => showJob(job.id, true)),
+        button(`fire-${job.id}`, "Fire webhook", () =>
+          act("Fire webhook", () => fireWebhook(job.id)),
         ),
       ),
     ]),
@@ -367,24 +350,17 @@ function drawGrants(grants) {
         el("code", {}, g.id),
         g.clientId,
         g.companyIds.map(shortId).join(", "),
-        g.revoked
-          ? "revoked"
-          : el(
-              "button",
-              {
-                type: "button",
-                "data-key": `expire-${g.id}`,
-                onclick: () =>
-                  act("Expire tokens", async () => {
-                    await api("POST", `/_mock/oauth/grants/${encodeURIComponent(g.id)}/expire`);
-                    return `Every access token of grant ${g.id} has expired.`;
-                  }),
-              },
-              "Expire its tokens",
-            ),
+        g.revoked ? "revoked" : button(`expire-${g.id}`, "Expire its tokens", () => expire(g.id)),
       ]),
     ),
   );
+}
+
+function expire(grantId) {
+  return act("Expire tokens", async () => {
+    await api("POST", `/_mock/oauth/grants/${encodeURIComponent(grantId)}/expire`);
+    return `Every access token of grant ${grantId} has expired.`;
+  });
 }
 
 async function judge() {
