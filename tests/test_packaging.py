@@ -45,6 +45,8 @@ def test_wheel_contains_spec_fixtures_and_schema(wheel: Path) -> None:
     assert "pleo_export_mock/_data/schemathesis.toml" in names  # fuzz --url reads it
     assert "pleo_export_mock/scenarios/schema.json" in names
     assert "pleo_export_mock/py.typed" in names
+    for asset in ("index.html", "dashboard.js", "dashboard.css"):  # the dashboard works offline
+        assert f"pleo_export_mock/dashboard/{asset}" in names
 
 
 def test_unpacked_wheel_serves_from_anywhere(wheel: Path, tmp_path: Path) -> None:
@@ -56,7 +58,8 @@ def test_unpacked_wheel_serves_from_anywhere(wheel: Path, tmp_path: Path) -> Non
         "s = m.Sandbox('large'); c = Client(m.create_app(s));"
         "h = {'Authorization': m.authorization_header(s.state.credentials[0])};"
         "print(m.__file__); print(r.data_path('openapi'));"
-        "print(c.get('/v3/export-jobs?statuses=pending', headers=h).status_code)"
+        "print(c.get('/v3/export-jobs?statuses=pending', headers=h).status_code);"
+        "print(c.get('/_mock/dashboard/dashboard.js').status_code)"
     )
     result = subprocess.run(
         [sys.executable, "-c", probe],
@@ -67,8 +70,9 @@ def test_unpacked_wheel_serves_from_anywhere(wheel: Path, tmp_path: Path) -> Non
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    module, data, status = result.stdout.split()
+    module, data, status, asset = result.stdout.split()
     assert module.startswith(str(site)) and data.startswith(str(site)) and status == "200"
+    assert asset == "200"  # the dashboard's files are read from the installed package
 
 
 def test_wheel_carries_the_reference_connector_and_it_runs_outside_the_checkout(

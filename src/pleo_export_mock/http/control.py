@@ -11,7 +11,7 @@ from ..delivery.faults import parse_delivery_faults
 from ..domain.clock import format_timestamp
 from ..faults import parse_rules
 from ..journal.export import to_har, to_ndjson
-from . import serialize, state_view
+from . import dashboard, errors, serialize, state_view
 from .call import Call, Handler, Reply
 from .entry_check import check_new_entry
 from .index import index
@@ -72,13 +72,23 @@ def get_state(call: Call) -> Reply:
 
 
 def get_journal(call: Call) -> Reply:
-    entries = call.sandbox.journal.snapshot()
+    journal = call.sandbox.journal
+    latest = journal.latest  # read first: an entry recorded meanwhile is still fetched next time
+    since, limit = call.params.get("since", 0), call.params.get("limit")
+    entries = journal.since(since, limit)
     kind = call.params.get("format", "json")
     if kind == "ndjson":
         return Reply(200, to_ndjson(entries), NDJSON_TYPE)
     if kind == "har":
         return Reply(200, to_har(entries, call.request.host_url.rstrip("/")))
-    return Reply(200, {"data": [entry.to_dict() for entry in entries]})
+    return Reply(200, {"data": [entry.to_dict() for entry in entries], "latest": latest})
+
+
+def get_verdict(call: Call) -> Reply:
+    judge = call.settings.judge
+    if judge is None:
+        raise errors.verdict_not_available()
+    return Reply(200, judge(call.sandbox))
 
 
 def get_faults(call: Call) -> Reply:
@@ -143,6 +153,8 @@ CONTROL_HANDLERS: dict[str, Handler] = {
     "getState": get_state,
     "getJobState": get_job_state,
     "getJournal": get_journal,
+    "getVerdict": get_verdict,
+    "getDashboardAsset": dashboard.asset,
     "getFaults": get_faults,
     "addFaults": add_faults,
     "clearFaults": clear_faults,

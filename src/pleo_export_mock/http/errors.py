@@ -149,6 +149,16 @@ def unsupported_api_version(detail: str) -> ApiError:
     )
 
 
+def verdict_not_available() -> ApiError:
+    """GET /_mock/verdict on an app made without a judge (the verifier lives above http/)."""
+    return ApiError(
+        404,
+        "VERDICT_NOT_AVAILABLE",
+        "This sandbox was started without the verifier, so it has no live verdict; "
+        "`pleo-export-mock serve` and the test handle start one with it.",
+    )
+
+
 # Receipt links (openapi/receipts.yaml): Pleo documents no codes for its file links.
 def receipt_not_found(file_name: str) -> ApiError:
     return ApiError(404, "RECEIPT_NOT_FOUND", f"No receipt file {file_name}.")

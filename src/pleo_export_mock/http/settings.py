@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from ..sandbox import Sandbox
+
+# The verifier's verdict on a sandbox so far, JSON-ready. The verifier sits above http/, so
+# whoever builds the app (serve, the test handle) hands it in.
+Judge = Callable[["Sandbox"], dict[str, Any]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,3 +30,5 @@ class HttpSettings:
     deprecation_headers: bool = True
     # A response that breaks our own spec is a sandbox bug: raise (tests) or log (serve).
     response_violations: Literal["raise", "log"] = "raise"
+    # Answers GET /_mock/verdict (the dashboard's live verdict); None: that answers 404.
+    judge: Judge | None = None

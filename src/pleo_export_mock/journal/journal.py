@@ -6,6 +6,7 @@ Queried with the vocabulary of unittest.mock and respx (`called`, `call_count`, 
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -212,6 +213,29 @@ class Journal(CallList):
     def snapshot(self) -> CallList:
         """A frozen copy, for evaluating rules while the server may still record."""
         return CallList(self._rows())
+
+    @property
+    def latest(self) -> int:
+        """The last sequence number given out since the last reset; 0 before the first."""
+        with self._lock:
+            return self._next - 1
+
+    def since(self, seq: int, limit: int | None = None) -> CallList:
+        """The entries recorded after `seq` (at most `limit`), oldest first; only those are built.
+
+        Sequence numbers run on without gaps and trimming drops the oldest, so the first wanted
+        entry's place is found by arithmetic: a live view polls this cheaply, however long the
+        journal grows.
+        """
+        with self._lock:
+            kept = self._kept
+            if not kept:
+                return CallList([])
+            start = max(0, seq + 1 - kept[0].seq)
+            stop = None if limit is None else start + max(0, limit)
+            chosen = list(itertools.islice(kept, start, stop))
+            keep_built = self.max_bytes is None
+            return CallList([one.entry(keep_built) for one in chosen])
 
 
 @dataclass(slots=True)

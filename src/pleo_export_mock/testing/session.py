@@ -9,6 +9,7 @@ from ..http import HttpSettings, create_app
 from ..sandbox import Sandbox, SandboxConfig
 from ..scenarios.model import Scenario
 from ..server import SandboxServer
+from ..verify.live import live_verdict
 from .scenario_refs import ScenarioRef, load_ref
 from .serving_errors import ErrorCatcher
 from .settings import ExportMockSettings
@@ -51,7 +52,8 @@ class ExportMockServer:
         config = SandboxConfig(seed=settings.seed, clock=settings.clock)
         self.sandbox = Sandbox(first, config)
         # A response that breaks the spec is raised, so the test that caused it fails.
-        self.app = create_app(self.sandbox, HttpSettings(response_violations="raise"))
+        http = HttpSettings(response_violations="raise", judge=live_verdict)
+        self.app = create_app(self.sandbox, http)
         self.wsgi = ErrorCatcher(self.app)
         self.server = SandboxServer(self.wsgi, host=settings.host, port=0)
         self.server.start()

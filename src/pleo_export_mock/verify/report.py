@@ -23,6 +23,9 @@ class Outcome:
     verdict: Verdict
     journal: CallList
     run: ConnectorRun | None = None
+    # Every job as the run left it, with its items: {"data": job, "items": [...]}, as
+    # GET /_mock/jobs/{jobId} shows them (the HTML report's final state).
+    jobs: tuple[dict[str, Any], ...] = ()
 
 
 def format_text(

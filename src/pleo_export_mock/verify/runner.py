@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TextIO
+from typing import Any, TextIO
 
 from ..domain.credentials import Credential, CredentialKind
 from ..errors import UsageError
 from ..http import HttpSettings, create_app
 from ..http.connector_env import connector_env, connector_process_env
+from ..http.state_view import job_with_items
 from ..sandbox import Sandbox, SandboxConfig
 from ..server import SandboxServer
 from .evaluate import evaluate
@@ -58,7 +59,13 @@ def verify(options: VerifyOptions) -> Outcome:
     companies = {company_id}
     strict = ("uses-current-api",) if options.no_deprecated else ()
     verdict = evaluate(sandbox, companies, run=run, as_errors=strict)
-    return Outcome(sandbox.scenario.name, sandbox.seed, verdict, sandbox.journal.snapshot(), run)
+    journal = sandbox.journal.snapshot()
+    return Outcome(sandbox.scenario.name, sandbox.seed, verdict, journal, run, final_jobs(sandbox))
+
+
+def final_jobs(sandbox: Sandbox) -> tuple[dict[str, Any], ...]:
+    """Every job of the sandbox with its items, as the control plane shows one."""
+    return tuple(job_with_items(sandbox, job.id) for job in sandbox.store.jobs())
 
 
 def _credentials(sandbox: Sandbox) -> tuple[Credential | None, Credential | None]:
