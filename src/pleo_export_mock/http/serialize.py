@@ -99,6 +99,8 @@ def _linked(file: Any, company_id: str, file_url: Callable[[str, str], str]) -> 
     if not isinstance(file, dict) or not isinstance(file.get("url"), str):
         return file  # hostile data stays as it was generated
     return {**file, "url": file_url(company_id, file["url"])}
+
+
 def with_nulls(value: Any, schema: JsonSchema) -> Any:
     """`value` with every nullable property its schema declares present, as null if left out.
 

@@ -141,9 +141,7 @@ def _plain(picture: str) -> Callable[[random.Random], str]:
 _Numbers = Callable[[random.Random], tuple[str, str]]
 
 
-def _same_number(
-    company: Callable[[random.Random], str], vat: Callable[[str], str]
-) -> _Numbers:
+def _same_number(company: Callable[[random.Random], str], vat: Callable[[str], str]) -> _Numbers:
     def numbers(rng: random.Random) -> tuple[str, str]:
         number = company(rng)
         return number, vat(number)

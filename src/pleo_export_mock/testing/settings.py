@@ -52,5 +52,3 @@ class ExportMockSettings:
         """Settings from {name: (text, origin)}; a name left out keeps its default."""
         values: dict[str, Any] = parse_settings(found)
         return cls(**values)
-
-
