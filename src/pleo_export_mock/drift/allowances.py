@@ -127,6 +127,7 @@ V0_V2 = Allowances(
 SUBSCRIPTIONS = Allowances(
     statuses_added={status: EVERY for status in ("400", "401", "403", "413", "415")},
     content_added=frozenset({"404"}),
+    error_types_added=frozenset({"SUBSCRIPTION_NOT_FOUND"}),  # in the 404 body we describe
     constraints_added=frozenset(
         {
             ("SubscriptionRequest.endpointUrl", "pattern"),

@@ -37,7 +37,8 @@ def load_document(path: Path) -> Document:
         raise UsageError(f"{path}: not an OpenAPI 3 document (its `openapi` is {version!r})")
     if not isinstance(document.get("paths"), dict):
         raise UsageError(f"{path}: an OpenAPI document without `paths`")
-    return document
+    loaded: Document = document
+    return loaded
 
 
 def _first_line(exc: Exception) -> str:
@@ -77,7 +78,7 @@ def iter_operations(doc: Document) -> Iterator[tuple[str, str, dict[str, Any]]]:
                 yield path, method, item[method]
 
 
-def routing_table(doc: Document) -> set[tuple[str, str, str]]:
+def routing_table(doc: Document) -> set[tuple[str, str, str | None]]:
     return {(path, method, op.get("operationId")) for path, method, op in iter_operations(doc)}
 
 
