@@ -44,11 +44,25 @@ def test_drift_exits_1_with_each_change_classed_and_mapped(tmp_path: Path) -> No
     answer = "GET /v3/export-jobs/{jobId} response 200 body: data.status enum lacks 'archived'"
     at = next(i for i, line in enumerate(lines) if answer in line)
     assert lines[at].split()[0] == "breaking"
-    assert "enum value added in Pleo's spec: a connector switching on the value" in lines[at + 1]
-    assert lines[at + 2].strip().startswith("rules: eligible-jobs-only")
-    assert "(and the 8 that judge every call)" in lines[at + 2]
+    block = " ".join(line.strip() for line in _block_after(lines, at))
+    assert block == (
+        "enum value added in Pleo's spec: a connector switching on the value meets one it does "
+        "not know rules: eligible-jobs-only (and the 8 that judge every call) "
+        "scenarios: flaky_network"
+    )
     assert any(line.split()[:1] == ["additive"] and "'statuses'" in line for line in lines)
-    assert "Export API v3 (openapi/export-api.yaml): 3 breaking, 1 additive" in lines[0]
+    assert "Export API v3 (openapi/export-api.yaml): 3 breaking, 1 additive" in lines[1]
+    assert lines[0].startswith("Each line reads our spec against Pleo's")
+
+
+def _block_after(lines: list[str], at: int) -> list[str]:
+    """The indented lines that explain the change on line `at`."""
+    block = []
+    for line in lines[at + 1 :]:
+        if not line.startswith(" " * 13):
+            break
+        block.append(line)
+    return block
 
 
 def test_json_carries_the_same_report(tmp_path: Path) -> None:

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 from .model import Impact
 from .run import DriftReport, FileReport, Found, SpecReport
 
+WIDTH, INDENT = 100, " " * 13
 READING = "Each line reads our spec against Pleo's: `lacks` means Pleo's spec has it and ours not."
 
 
 def render_text(report: DriftReport, *, show_all: bool = False) -> str:
-    lines: list[str] = []
+    lines: list[str] = [READING] if report.has_drift or show_all else []
     for file_report in report.files:
         lines.extend(_file_lines(file_report, show_all))
-    if report.has_drift:
-        lines.append(READING)
     return "\n".join(lines) + "\n"
 
 
@@ -55,11 +55,17 @@ def _change_lines(found: Found) -> list[str]:
     rules = ", ".join(touched.rules) or "none in particular"
     if touched.general:
         rules += f" (and the {len(touched.general)} that judge every call)"
+    scenarios = ", ".join(touched.scenarios) or "none name it"
     return [
         f"  {label:<10} {change.line}",
-        f"  {'':<10} {change.kind} {change.delta} in Pleo's spec: {why}",
-        f"  {'':<10} rules: {rules}; scenarios: {', '.join(touched.scenarios) or 'none name it'}",
+        *_wrapped(f"{change.kind} {change.delta} in Pleo's spec: {why}"),
+        *_wrapped(f"rules: {rules}"),
+        *_wrapped(f"scenarios: {scenarios}"),
     ]
+
+
+def _wrapped(text: str) -> list[str]:
+    return textwrap.wrap(text, WIDTH, initial_indent=INDENT, subsequent_indent=INDENT + "  ")
 
 
 def render_json(report: DriftReport, *, show_all: bool = False) -> dict[str, Any]:
