@@ -65,7 +65,9 @@ def _change_lines(found: Found) -> list[str]:
 
 
 def _wrapped(text: str) -> list[str]:
-    return textwrap.wrap(text, WIDTH, initial_indent=INDENT, subsequent_indent=INDENT + "  ")
+    return textwrap.wrap(
+        text, WIDTH, initial_indent=INDENT, subsequent_indent=INDENT + "  ", break_on_hyphens=False
+    )
 
 
 def render_json(report: DriftReport, *, show_all: bool = False) -> dict[str, Any]:
