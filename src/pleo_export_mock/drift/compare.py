@@ -105,7 +105,10 @@ class Comparison(SchemaWalker):
             self.record(place, text, Kind.SECURITY, Delta.CHANGED, "security")
         self.compare_parameters(place, pleo_op, ours_op)
         self.compare_request_body(place, pleo_op.get("requestBody"), ours_op.get("requestBody"))
-        self.compare_responses(place, pleo_op.get("responses", {}), ours_op.get("responses", {}))
+        # YAML reads an unquoted `200:` as a number; OpenAPI means the same status either way.
+        pleo_responses = {str(k): v for k, v in pleo_op.get("responses", {}).items()}
+        ours_responses = {str(k): v for k, v in ours_op.get("responses", {}).items()}
+        self.compare_responses(place, pleo_responses, ours_responses)
 
     def compare_parameters(
         self, place: Place, pleo_op: dict[str, Any], ours_op: dict[str, Any]
