@@ -1,10 +1,11 @@
 """Our OpenAPI document must stay a faithful, compatible copy of Pleo's published Export API v3.
 
-The comparator walks both documents side by side, operation by operation and schema by schema,
-with every ``$ref`` resolved, and reports each difference as one readable line saying where it is
-and what differs. Additions a client can only benefit from (extra error responses, documented
-scopes, links) are tolerated; everything else that differs from Pleo must be named in one of the
-small allowlists below, each of which matches an entry of ``x-deviations-from-pleo`` in our spec.
+The comparison (`pleo_export_mock.drift`, the code behind `pleo-export-mock drift`) walks both
+documents side by side, operation by operation and schema by schema, with every ``$ref``
+resolved, and reports each difference as one readable line saying where it is and what differs.
+Extensions (`x-...`, such as the scopes) and `links` are ours to add; every other difference from
+Pleo, the error statuses and codes we add included, must be one of the allowances of
+`drift.allowances.V3`, each of which matches an entry of ``x-deviations-from-pleo`` in our spec.
 """
 
 from __future__ import annotations
@@ -246,6 +247,17 @@ MUTATIONS: dict[str, tuple[Callable[[dict], None], str]] = {
         ),
         "GET /v3/export-jobs param 'sorting_keys': "
         "items type differs: pleo 'string', ours 'integer'",
+    ),
+    "error status added outside the allowances": (
+        lambda s: operation(s, "/v3/export-jobs", "get")["responses"].update(
+            {"429": {"description": "Too many requests"}}
+        ),
+        "GET /v3/export-jobs: adds response 429 that Pleo does not have",
+    ),
+    "error code added outside the allowances": (
+        lambda s: set_response_example_type(s, "/v3/export-jobs", "post", "409", "COMPANY_LOCKED"),
+        "POST /v3/export-jobs response 409: adds example type 'COMPANY_LOCKED' that Pleo does not "
+        "have",
     ),
     "date picture replaced instead of dropped": (
         lambda s: schemas(s)["ExportJobV3"]["properties"]["createdAt"].update(pattern="^\\d+$"),
