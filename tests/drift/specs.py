@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -13,18 +12,19 @@ import yaml
 
 from pleo_export_mock.spec.loader import shipped_spec
 
+from ..spec.comparison import PLEO_SPEC_ENV, find_pleo_spec
+
 ROOT = Path(__file__).resolve().parents[2]
 PLEO_REFERENCE = ROOT.parent / "shared" / "reference"
 PLEO_SPECS = {  # our file -> (environment variable, Pleo's published file)
-    "export-api.yaml": ("PLEO_REFERENCE_SPEC", "pleo-export-openapi-v3.yaml"),
-    "export-api-v0-v2.yaml": ("PLEO_REFERENCE_SPEC_V0_V2", "pleo-export-openapi-v0-v2.yaml"),
+    "export-api.yaml": (PLEO_SPEC_ENV, "pleo-export-openapi-v3.yaml"),
+    "export-api-v0-v2.yaml": (f"{PLEO_SPEC_ENV}_V0_V2", "pleo-export-openapi-v0-v2.yaml"),
 }
 
 
 def pleo_spec_path(ours: str) -> Path | None:
     env, name = PLEO_SPECS[ours]
-    candidates = [os.environ.get(env), PLEO_REFERENCE / name]
-    return next((Path(c) for c in candidates if c and Path(c).is_file()), None)
+    return find_pleo_spec(PLEO_REFERENCE / name, env)
 
 
 def base_document(base: str, ours: str = "export-api.yaml") -> dict[str, Any]:

@@ -180,3 +180,20 @@ def test_a_value_a_scenario_writes_down_names_that_scenario(tmp_path: Path) -> N
     assert {(f.change.direction, f.change.impact) for f in removed} == {
         (Direction.REQUEST, Impact.BREAKING)
     }
+
+
+@pytest.mark.parametrize("base", BASES)
+def test_an_older_versions_removed_operation_touches_its_successors_rules(
+    base: str, tmp_path: Path
+) -> None:
+    document = base_document(base, "export-api-v0-v2.yaml")
+    del document["paths"]["/v1/export-items"]
+    (report,) = drift([write(document, tmp_path)]).files
+    (spec,) = report.specs
+    assert spec.ours.file == "export-api-v0-v2.yaml"
+    (found,) = spec.drift
+    assert found.change.line == (
+        "GET /v1/export-items: adds operation 'getExportItemsV1' that Pleo does not have"
+    )
+    assert found.change.impact is Impact.BREAKING
+    assert {"uses-current-api", "books-what-it-read"} <= set(found.touches.rules)
