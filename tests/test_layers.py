@@ -19,12 +19,21 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("domain", "examples"),
     ("errors", "resources", "junit"),
     ("spec", "validation"),
-    ("scenarios", "faults", "journal", "delivery"),
+    ("scenarios", "faults", "journal", "delivery", "drift"),
     ("sandbox",),
     ("http",),
     ("server", "summary"),
     ("verify", "fuzzing"),
-    ("testing", "cli", "cli_help", "cli_numbers", "cli_verify", "pytest_plugin", "__init__"),
+    (
+        "testing",
+        "cli",
+        "cli_help",
+        "cli_numbers",
+        "cli_verify",
+        "cli_drift",
+        "pytest_plugin",
+        "__init__",
+    ),
 )
 LAYER_OF = {unit: depth for depth, units in enumerate(LAYERS) for unit in units}
 # The shipped example connector models one written elsewhere: it may not lean on the sandbox.

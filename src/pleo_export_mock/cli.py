@@ -11,6 +11,7 @@ from datetime import datetime
 from importlib.metadata import version
 from pathlib import Path
 
+from .cli_drift import add_drift_command
 from .cli_help import describe_commands
 from .cli_numbers import check_numbers
 from .cli_verify import add_verify
@@ -140,6 +141,7 @@ def _parser() -> argparse.ArgumentParser:
     fuzz.add_argument("--report-junit", type=Path, metavar="FILE", help="write JUnit XML")
     fuzz.set_defaults(run=_fuzz)
     describe_commands(commands.choices)
+    add_drift_command(commands)  # after: it carries its own help (cli_drift.HELP)
     check_numbers(commands.choices.values())
     return parser
 

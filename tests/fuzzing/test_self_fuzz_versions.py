@@ -44,9 +44,7 @@ def test_the_older_versions_pass_every_check_in_every_phase(
     result = fuzz_sandbox(sandbox, max_examples=MAX_EXAMPLES, seed=SEED, spec_path=LEGACY_SPEC)
     with capsys.disabled():
         print(f"\nself-fuzz v0-v2: {result.cases} cases in {result.duration_s:.1f} s")
-    assert result.ok, "Schemathesis found failures in v0-v2:\n\n" + format_findings(
-        result.findings
-    )
+    assert result.ok, "Schemathesis found failures in v0-v2:\n\n" + format_findings(result.findings)
     assert result.phases == dict.fromkeys(PHASES, "success")
     assert result.cases > 1500
     # The stateful phase (the last; each phase starts from a reset) followed the links to walk

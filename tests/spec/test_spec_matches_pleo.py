@@ -1,10 +1,11 @@
 """Our OpenAPI document must stay a faithful, compatible copy of Pleo's published Export API v3.
 
-The comparator walks both documents side by side, operation by operation and schema by schema,
-with every ``$ref`` resolved, and reports each difference as one readable line saying where it is
-and what differs. Additions a client can only benefit from (extra error responses, documented
-scopes, links) are tolerated; everything else that differs from Pleo must be named in one of the
-small allowlists below, each of which matches an entry of ``x-deviations-from-pleo`` in our spec.
+The comparison (`pleo_export_mock.drift`, the code behind `pleo-export-mock drift`) walks both
+documents side by side, operation by operation and schema by schema, with every ``$ref``
+resolved, and reports each difference as one readable line saying where it is and what differs.
+Extensions (`x-...`, such as the scopes) and `links` are ours to add; every other difference from
+Pleo, the error statuses and codes we add included, must be one of the allowances of
+`drift.allowances.V3`, each of which matches an entry of ``x-deviations-from-pleo`` in our spec.
 """
 
 from __future__ import annotations
@@ -16,48 +17,24 @@ from typing import Any
 
 import pytest
 
-from .comparison import (
-    PLEO_SPEC_ENV,
-    Allowances,
-    SpecComparator,
+from pleo_export_mock.drift.allowances import NULLABLE_ADDED, PICTURE_PATTERNS, RESPONSE_ENUMS_ADDED
+from pleo_export_mock.drift.allowances import V3 as ALLOWANCES
+from pleo_export_mock.drift.document import (
     example_error_types,
-    find_pleo_spec,
     iter_operations,
-    load_yaml,
     resolve,
     routing_table,
 )
+
+from .comparison import PLEO_SPEC_ENV, find_pleo_spec, load_yaml, walked
 from .comparison import compare_specs as compare_with
 
 HERE = Path(__file__).resolve()
 OUR_SPEC_PATH = HERE.parents[2] / "openapi" / "export-api.yaml"
 DEFAULT_PLEO_SPEC_PATH = HERE.parents[3] / "shared" / "reference" / "pleo-export-openapi-v3.yaml"
 
-# --- Allowlisted deviations (keep in sync with `x-deviations-from-pleo` in our spec) -----------
-
-# Pleo writes date pictures where a regex belongs; read as regexes they match no real timestamp.
-PICTURE_PATTERNS = frozenset({"YYYY-MM-DDTHH:mi:ssZ", "YYYY-MM-DD", "yyyy-MM-dd'T'HH:mm:ss'Z'"})
-
-# Pleo's example payloads send null here although the schema does not say nullable.
-NULLABLE_ADDED = frozenset(
-    {"ExportJobV3.failureReasonType", "ExportJobItemV3.failureReasonType", "ExportItemV3.subType"}
-)
-
-# Response-only plain strings that Pleo describes as "one of <Enum> values": we add exactly that
-# enum. Keyed by "<Pleo schema>.<property>", valued by the Pleo enum schema whose values must match.
-RESPONSE_ENUMS_ADDED = {
-    "ExportJobV3.status": "ExportJobStatus",
-    "ExportJobV3.failureReasonType": "ExportJobFailureReasonType",
-    "ExportJobItemV3.status": "ExportJobItemStatus",
-    "ExportJobItemV3.failureReasonType": "ExportJobItemFailureReasonType",
-    "ExportJobItemUpdateErrorV3.type": "ExportJobItemUpdateErrorType",
-}
-
-ALLOWANCES = Allowances(
-    picture_patterns=PICTURE_PATTERNS,
-    nullable_added=NULLABLE_ADDED,
-    response_enums_added=RESPONSE_ENUMS_ADDED,
-)
+# The allowed deviations (drift.allowances.V3) match `x-deviations-from-pleo` in our spec: see
+# test_allowlisted_deviations_are_documented.
 
 EXPECTED_SCOPES = {
     "getExportJobsListV3": ["export-jobs:read"],
@@ -114,8 +91,7 @@ def test_routing_matches_pleo_exactly(pleo: dict, ours: dict) -> None:
 
 def test_comparator_walks_the_whole_spec(pleo: dict, ours: dict) -> None:
     """Guards against a comparator that silently compares nothing."""
-    comparator = SpecComparator(pleo, ours, ALLOWANCES)
-    comparator.run()
+    comparator = walked(pleo, ours, ALLOWANCES)
     assert comparator.counts["operations"] == len(routing_table(pleo)) == 9
     assert comparator.counts["component schemas"] == len(pleo["components"]["schemas"])
     assert comparator.counts["parameters"] == 34  # 4 paginated lists x 6 + 10 others
@@ -271,6 +247,17 @@ MUTATIONS: dict[str, tuple[Callable[[dict], None], str]] = {
         ),
         "GET /v3/export-jobs param 'sorting_keys': "
         "items type differs: pleo 'string', ours 'integer'",
+    ),
+    "error status added outside the allowances": (
+        lambda s: operation(s, "/v3/export-jobs", "get")["responses"].update(
+            {"429": {"description": "Too many requests"}}
+        ),
+        "GET /v3/export-jobs: adds response 429 that Pleo does not have",
+    ),
+    "error code added outside the allowances": (
+        lambda s: set_response_example_type(s, "/v3/export-jobs", "post", "409", "COMPANY_LOCKED"),
+        "POST /v3/export-jobs response 409: adds example type 'COMPANY_LOCKED' that Pleo does not "
+        "have",
     ),
     "date picture replaced instead of dropped": (
         lambda s: schemas(s)["ExportJobV3"]["properties"]["createdAt"].update(pattern="^\\d+$"),

@@ -4,16 +4,24 @@ There is no copy of Pleo's subscriptions document to compare against, so Pleo's 
 written here as a table: paths, methods, parameters, bodies, required fields, enums and the
 status codes Pleo documents. Our spec must have every one of them exactly; what it adds is
 limited to the refusals named in its `x-deviations-from-pleo` (400, 401, 403, 413, 415).
+
+The document is read with the same code as `pleo-export-mock drift`, and the deviations that
+command allows for this spec (`drift.allowances.SUBSCRIPTIONS`) are held to be exactly ours:
+our spec with them undone compares to ours with no drift, and with every one of them used.
 """
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import pytest
 import yaml
 from openapi_spec_validator import validate
 
+from pleo_export_mock.drift.allowances import SUBSCRIPTIONS, WHY
+from pleo_export_mock.drift.compare import compare
+from pleo_export_mock.drift.document import operations_by_id, parameters_by_key, resolve
 from pleo_export_mock.http.webhooks import SUBSCRIPTION_HANDLERS, subscriptions_spec
 from pleo_export_mock.spec.loader import default_spec_path
 
@@ -90,12 +98,7 @@ def document() -> dict[str, Any]:
 
 
 def _operations(document: dict[str, Any]) -> dict[str, tuple[str, str, dict[str, Any]]]:
-    found = {}
-    for path, item in document["paths"].items():
-        for method, operation in item.items():
-            if method != "parameters":
-                found[operation["operationId"]] = (method, path, operation)
-    return found
+    return operations_by_id(document)
 
 
 def _schema_name(ref: str) -> str:
@@ -103,13 +106,7 @@ def _schema_name(ref: str) -> str:
 
 
 def _query_names(document: dict[str, Any], operation: dict[str, Any]) -> set[str]:
-    names = set()
-    for parameter in operation.get("parameters", []):
-        if "$ref" in parameter:
-            parameter = document["components"]["parameters"][_schema_name(parameter["$ref"])]
-        if parameter["in"] == "query":
-            names.add(parameter["name"])
-    return names
+    return {name for name, where in parameters_by_key(document, operation) if where == "query"}
 
 
 def test_the_spec_is_valid_openapi(document: dict[str, Any]) -> None:
@@ -170,3 +167,45 @@ def test_every_addition_is_listed_as_a_deviation(document: dict[str, Any]) -> No
 
 def test_the_sandbox_loads_it() -> None:
     assert set(subscriptions_spec().operations) == set(PLEO_OPERATIONS)
+
+
+# --- The deviations drift allows are exactly ours -------------------------------------------------
+
+
+def as_pleo_has_it(document: dict[str, Any]) -> dict[str, Any]:
+    """Our spec with each listed deviation undone: what Pleo's document says, as far as we know."""
+    pleo = copy.deepcopy(document)
+    for _, _, operation in _operations(pleo).values():
+        responses = operation["responses"]
+        for status in ADDED_STATUSES & set(responses):
+            del responses[status]
+        if "404" in responses:  # Pleo lists the status without a body
+            responses["404"] = {"description": resolve(pleo, responses["404"])[0]["description"]}
+        if "requestBody" in operation:
+            body = resolve(pleo, operation["requestBody"])[0]
+            operation["requestBody"] = {k: v for k, v in body.items() if k != "required"}
+    endpoint = pleo["components"]["schemas"]["SubscriptionRequest"]["properties"]["endpointUrl"]
+    del endpoint["pattern"], endpoint["maxLength"]
+    return pleo
+
+
+def test_our_deviations_are_what_drift_allows(document: dict[str, Any]) -> None:
+    changes = compare(as_pleo_has_it(document), document, SUBSCRIPTIONS).changes
+    assert [c.line for c in changes if c.is_drift] == []
+    used = {c.documented for c in changes}
+    expected = {
+        "statuses_added",
+        "content_added",
+        "error_types_added",
+        "constraints_added",
+        "request_body_required",
+    }
+    assert used == {WHY[name] for name in expected}
+
+
+def test_drift_sees_a_change_of_pleos(document: dict[str, Any]) -> None:
+    pleo = as_pleo_has_it(document)
+    pleo["components"]["schemas"]["SubscriptionStatus"]["enum"].append("PAUSED")
+    drift = [c for c in compare(pleo, document, SUBSCRIPTIONS).changes if c.is_drift]
+    read = [c for c in drift if c.where == "GET /v1/subscriptions/{id} response 200 body"]
+    assert [(c.text, c.impact) for c in read] == [("data.status enum lacks 'PAUSED'", "breaking")]
