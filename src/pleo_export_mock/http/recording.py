@@ -9,7 +9,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from ..journal.journal import Journal, JournalEntry, Masking
+from ..journal.journal import Journal, JournalEntry
+from ..journal.masking import Masking
 from ..validation.body import NotJson, decode_json
 from .call import JSON_TYPE
 from .pipeline import Exchange
@@ -40,7 +41,7 @@ class Recorder:
         request = exchange.request
         credential = exchange.credential
         fault = exchange.fault
-        return JournalEntry(
+        entry = JournalEntry(
             seq=seq,
             wall_time=exchange.wall_time,
             sandbox_time=exchange.sandbox_time,
@@ -49,7 +50,7 @@ class Recorder:
             path=request.path,
             query=request.query.to_dict(flat=False),
             path_params={k: str(v) for k, v in exchange.path_params.items()},
-            request_headers=self._masking.headers(request.headers),
+            request_headers=dict(request.headers.items()),
             request_body=_request_body(request),
             status=exchange.status,
             response_headers=dict(exchange.headers),
@@ -62,6 +63,7 @@ class Recorder:
             fault=fault.describe() if fault else None,
             fault_kind=fault.kind if fault else None,
         )
+        return self._masking.entry(entry)  # every secret masked in the one place that knows them
 
 
 def _request_body(request: RequestRecord) -> Any:
