@@ -24,7 +24,10 @@ ERROR_STATUSES = (429, 500, 502, 503, 504)
 # The authorization server's operations a connector calls itself, over the back channel: a rule
 # that names one faults it; `*` does not reach them (docs/decisions.md, "Faults").
 OAUTH_FAULT_OPERATIONS = frozenset({"token", "introspectToken", "revokeToken"})
-# Its operations that take no faults, and why a rule naming one is refused.
+# A receipt download (openapi/receipts.yaml): faulted, like those, only by a rule naming it.
+RECEIPT_FAULT_OPERATIONS = frozenset({"getReceiptFile"})
+# The authorization server's operations that take no faults, and why a rule naming one is
+# refused.
 NO_FAULT_OPERATIONS = {
     "authorize": "the authorization page is the admin's browser's, not the connector's",
     "approve": "the consent page's answer is the admin's browser's, not the connector's",

@@ -7,7 +7,7 @@ import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from .model import OAUTH_FAULT_OPERATIONS, Fault, FaultRule
+from .model import OAUTH_FAULT_OPERATIONS, RECEIPT_FAULT_OPERATIONS, Fault, FaultRule
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +33,7 @@ class FaultScope:
 
 EVERY_OPERATION = FaultScope()  # the Export API, every version
 OAUTH_OPERATIONS = FaultScope(OAUTH_FAULT_OPERATIONS, wildcard=False)  # the authorization server
+RECEIPT_DOWNLOADS = FaultScope(RECEIPT_FAULT_OPERATIONS, wildcard=False)  # /files/...
 
 
 class FaultPlan:

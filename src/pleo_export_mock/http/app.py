@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from ..faults import EVERY_OPERATION, OAUTH_OPERATIONS
+from ..faults import EVERY_OPERATION, OAUTH_OPERATIONS, RECEIPT_DOWNLOADS
 from ..spec import Spec, load_spec, shipped_spec
 from .auth import CredentialCheck
 from .call import Handler
@@ -103,12 +103,15 @@ class SandboxApp:
             dict(CONTROL_HANDLERS),
             self.settings,
         )
+        # Receipt downloads: journaled (the bytes as a note), faulted by rules that name them.
         self.files = Pipeline(
             "receipt files",
             OperationTable.of(shipped_spec("receipts.yaml")),
             dict(RECEIPT_HANDLERS),
             self.settings,
+            faults=RECEIPT_DOWNLOADS,
         )
+        self.files.observers = self.api.observers
         oauth_spec = shipped_spec("oauth.yaml")
         # Faults reach its back channel (token, introspection, revocation) when a rule names it.
         self.oauth = Pipeline(

@@ -34,7 +34,10 @@ class Recorder:
         if exchange.request.json is not None:
             kept.request = replace(exchange.request, json=None)
         kept.body = None
-        size = len(exchange.request.raw_body) + len(exchange.payload) + ENTRY_OVERHEAD
+        if not _is_text(exchange.media_type):  # a receipt's bytes: what it was, not the file
+            kept.payload = f"<{len(exchange.payload)} bytes of {exchange.media_type}>".encode()
+            kept.media_type = "text/plain"
+        size = len(exchange.request.raw_body) + len(kept.payload) + ENTRY_OVERHEAD
         self._journal().append(lambda seq: self._entry(seq, kept, duration_ms), size)
 
     def _entry(self, seq: int, exchange: Exchange, duration_ms: float) -> JournalEntry:
@@ -82,3 +85,8 @@ def _response_body(exchange: Exchange) -> Any:
     if exchange.media_type != JSON_TYPE:
         return exchange.payload.decode("utf-8", "replace")
     return json.loads(exchange.payload)
+
+
+def _is_text(media_type: str) -> bool:
+    """Whether an answer's body is worth keeping as it was: JSON or text, not a file's bytes."""
+    return media_type == JSON_TYPE or media_type.startswith("text/")
