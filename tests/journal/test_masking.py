@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -122,3 +123,24 @@ def test_webhook_secrets_and_endpoint_passwords_are_masked(receiver: Receiver) -
         assert delivery.request_headers["Authorization"].startswith("Basic ***")
     finally:
         sandbox.close()
+
+
+def test_a_location_that_is_no_url_is_masked_whole() -> None:
+    masking = Masking()
+    entry = JournalEntry(
+        seq=1,
+        wall_time=0.0,
+        sandbox_time=datetime(2026, 1, 1, tzinfo=UTC),
+        operation_id="authorize",
+        method="GET",
+        path="/oauth/authorize",
+        query={},
+        path_params={},
+        request_headers={},
+        request_body=None,
+        status=302,
+        response_headers={"Location": "https://[::1/cb?code=secret-code"},
+        response_body=None,
+    )
+    shown = masking.entry(entry).response_headers["Location"]
+    assert shown == masking.fingerprint("https://[::1/cb?code=secret-code")

@@ -119,7 +119,11 @@ class Masking:
         masked = dict(headers)
         for name, value in headers.items():
             if name.lower() == "location" and names:
-                url = urlsplit(value)
+                try:
+                    url = urlsplit(value)
+                except ValueError:  # not a URL we can take apart: none of it is shown
+                    masked[name] = self.fingerprint(value)
+                    continue
                 masked[name] = urlunsplit(url._replace(query=self.form(url.query, names)))
         return masked
 
