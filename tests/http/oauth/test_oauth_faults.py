@@ -133,3 +133,14 @@ def test_token_answers_are_cut_and_garbled_on_the_wire(sandbox: Sandbox, tmp_pat
     assert outcomes == ["cut", "garbled", "json"]
     calls = sandbox.journal.for_operation("introspectToken")
     assert [e.fault_kind for e in calls] == ["truncate", "malformed", "latency"]
+
+
+def test_a_scenario_can_fault_the_token_endpoint() -> None:
+    sandbox = Sandbox()
+    sandbox.load_scenario_text(
+        SCENARIO.format(operation="token").replace("kind: drop", "kind: status, status: 429")
+    )
+    flow = Flow(Client(create_app(sandbox)), next(iter(sandbox.state.oauth.clients.values())))
+    code = flow.code()
+    assert flow.exchange(code).status_code == 429
+    assert flow.exchange(code).status_code == 200
