@@ -65,7 +65,7 @@ class Fault:
 @dataclass(frozen=True, slots=True)
 class FaultRule:
     fault: Fault
-    # an operationId of the Export API or of OAUTH_FAULT_OPERATIONS; * for every Export API one
+    # an operationId (the Export API's, OAUTH_ or RECEIPT_FAULT_OPERATIONS); * for the Export API
     operation: str = "*"
     event: str | None = None  # only job events of this type
     job: str | None = None  # only calls about this job (a scenario job key or a job id)
