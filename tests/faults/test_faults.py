@@ -10,7 +10,14 @@ import pytest
 from werkzeug.test import Client
 
 from pleo_export_mock import Sandbox, SandboxServer, authorization_header, create_app
-from pleo_export_mock.faults import CallInfo, FaultPlan, FaultSpecError, parse_rules
+from pleo_export_mock.faults import (
+    EVERY_OPERATION,
+    OAUTH_OPERATIONS,
+    CallInfo,
+    FaultPlan,
+    FaultSpecError,
+    parse_rules,
+)
 from pleo_export_mock.scenarios.errors import ScenarioError
 from pleo_export_mock.scenarios.loader import load_scenario_file
 
@@ -180,3 +187,14 @@ def test_faults_on_the_wire(sandbox: Sandbox, pending_job: dict[str, Any]) -> No
     assert outcomes == ["dropped", "cut", "garbled", "json"]
     reads = sandbox.journal.for_operation("getExportJobByIdV3")
     assert [e.fault_kind for e in reads] == ["drop", "truncate", "malformed", "latency"]
+
+
+def test_a_wildcard_reaches_only_calls_that_take_it_and_a_named_rule_reaches_its_own() -> None:
+    wildcard = _plan({"operation": "*", "every": 1, "kind": "drop"})
+    assert wildcard.choose(CallInfo("token", wildcard=False)) is None
+    assert wildcard.choose(CallInfo("getExportJobsListV3")) is not None
+    assert wildcard.describe()[0]["matched"] == 1  # the OAuth call was not counted
+    named = _plan({"operation": "token", "nth": 1, "kind": "drop"})
+    assert named.choose(CallInfo("token", wildcard=False)) is not None
+    assert OAUTH_OPERATIONS.covers("token") and not OAUTH_OPERATIONS.covers("authorize")
+    assert EVERY_OPERATION.covers("anything") and EVERY_OPERATION.wildcard

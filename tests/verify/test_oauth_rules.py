@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from werkzeug.test import Client
 
+from pleo_export_mock.faults import parse_rules
 from pleo_export_mock.http import create_app
 from pleo_export_mock.sandbox import Sandbox
 from pleo_export_mock.verify.evaluate import evaluate
@@ -72,3 +74,14 @@ def test_replaying_a_refresh_token_and_resending_a_dead_token_are_found() -> Non
     flow.jobs(tokens["access_token"])
     found = _oauth_findings(sandbox)
     assert set(found) == {"oauth-no-refresh-replay", "oauth-no-401-loop"}
+
+
+def test_resending_a_refresh_whose_answer_was_lost_is_a_fair_retry() -> None:
+    sandbox, flow = _flow()
+    tokens = flow.tokens()
+    sandbox.faults.add(parse_rules([{"operation": "token", "nth": 1, "kind": "drop"}]))
+    with pytest.raises(ConnectionResetError):
+        flow.refresh(tokens["refresh_token"])  # dropped before anything happened
+    renewed = flow.refresh(tokens["refresh_token"]).json
+    assert flow.jobs(renewed["access_token"]).status_code == 200
+    assert _oauth_findings(sandbox) == {}

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from ..domain.subscriptions import Subscription, Subscriptions
-from ..journal.journal import Journal, JournalEntry, Masking
+from ..journal.journal import Journal, JournalEntry
+from ..journal.masking import Masking
 from .event import Event
 from .faults import DeliveryFault, DeliveryFaultPlan, signing
 from .hosts import HostPolicy
@@ -230,11 +231,10 @@ class Outbox:
         headers = signed_headers(subscription, event.message_id, event.body, signed_at, secret)
         answer = post(subscription.endpoint_url, headers, event.body, self.hosts, self.timeout_s)
         duration_ms = (time.time() - wall_time) * 1000
-        masked = self._masking.headers(headers)
 
         def entry(seq: int) -> JournalEntry:
-            sent = _Sent(attempt, subscription, masked, answer, wall_time, sandbox_time)
-            return sent.entry(seq, duration_ms)
+            sent = _Sent(attempt, subscription, headers, answer, wall_time, sandbox_time)
+            return self._masking.entry(sent.entry(seq, duration_ms))
 
         return answer, entry
 
@@ -244,7 +244,8 @@ class Outbox:
         wall_time, sandbox_time = time.time(), self.now()
 
         def entry(seq: int) -> JournalEntry:
-            return _Sent(attempt, subscription, {}, answer, wall_time, sandbox_time).entry(seq)
+            sent = _Sent(attempt, subscription, {}, answer, wall_time, sandbox_time)
+            return self._masking.entry(sent.entry(seq))
 
         self.journal.append(entry, len(attempt.event.body) + 512)
 
@@ -272,7 +273,7 @@ class _Sent:
 
     attempt: _Attempt
     subscription: Subscription
-    headers: dict[str, str]  # as sent, secrets masked
+    headers: dict[str, str]  # as sent; the journal masks secrets when it builds the entry
     answer: Answer
     wall_time: float
     sandbox_time: datetime

@@ -21,6 +21,18 @@ FAULT_KINDS = {
     "ambiguous_commit": True,  # applied, then the connection closes before any answer
 }
 ERROR_STATUSES = (429, 500, 502, 503, 504)
+# The authorization server's operations a connector calls itself, over the back channel: a rule
+# that names one faults it; `*` does not reach them (docs/decisions.md, "Faults").
+OAUTH_FAULT_OPERATIONS = frozenset({"token", "introspectToken", "revokeToken"})
+# A receipt download (openapi/receipts.yaml): faulted, like those, only by a rule naming it.
+RECEIPT_FAULT_OPERATIONS = frozenset({"getReceiptFile"})
+# The authorization server's operations that take no faults, and why a rule naming one is
+# refused.
+NO_FAULT_OPERATIONS = {
+    "authorize": "the authorization page is the admin's browser's, not the connector's",
+    "approve": "the consent page's answer is the admin's browser's, not the connector's",
+    "getAuthorizationServerMetadata": "the discovery document is a sandbox addition",
+}
 SELECTORS = ("nth", "first", "every", "probability")
 
 
@@ -53,7 +65,8 @@ class Fault:
 @dataclass(frozen=True, slots=True)
 class FaultRule:
     fault: Fault
-    operation: str = "*"  # an operationId of the Export API, or * for every operation
+    # an operationId (the Export API's, OAUTH_ or RECEIPT_FAULT_OPERATIONS); * for the Export API
+    operation: str = "*"
     event: str | None = None  # only job events of this type
     job: str | None = None  # only calls about this job (a scenario job key or a job id)
     nth: int | None = None  # the nth matching call (1 = the first)
@@ -92,12 +105,24 @@ def parse_rule(raw: Any, where: str) -> FaultRule:
     _check_selector(raw, chosen[0], where)
     return FaultRule(
         fault=_fault(raw, where),
-        operation=_text(raw, "operation", where) or "*",
+        operation=_operation(raw, where),
         event=_text(raw, "event", where),
         job=_text(raw, "job", where),
         times=_positive(raw, "times", where),
         **{chosen[0]: raw[chosen[0]]},
     )
+
+
+def _operation(raw: Mapping[str, Any], where: str) -> str:
+    operation = _text(raw, "operation", where) or "*"
+    if operation in NO_FAULT_OPERATIONS:
+        why = NO_FAULT_OPERATIONS[operation]
+        faulted = ", ".join(sorted(OAUTH_FAULT_OPERATIONS))
+        raise FaultSpecError(
+            f"{where}.operation: {operation!r} takes no faults ({why}); of the authorization "
+            f"server only {faulted} do"
+        )
+    return operation
 
 
 def _fault(raw: Mapping[str, Any], where: str) -> Fault:

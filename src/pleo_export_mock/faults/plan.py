@@ -7,7 +7,7 @@ import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from .model import Fault, FaultRule
+from .model import OAUTH_FAULT_OPERATIONS, RECEIPT_FAULT_OPERATIONS, Fault, FaultRule
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +17,23 @@ class CallInfo:
     operation_id: str
     event: str | None = None
     job_id: str | None = None
+    wildcard: bool = True  # whether a rule for `*` reaches the call
+
+
+@dataclass(frozen=True, slots=True)
+class FaultScope:
+    """Which calls of one API injected faults may reach."""
+
+    operations: frozenset[str] | None = None  # None: every operation of the API
+    wildcard: bool = True  # whether rules for `*` reach them, or only rules that name them
+
+    def covers(self, operation_id: str) -> bool:
+        return self.operations is None or operation_id in self.operations
+
+
+EVERY_OPERATION = FaultScope()  # the Export API, every version
+OAUTH_OPERATIONS = FaultScope(OAUTH_FAULT_OPERATIONS, wildcard=False)  # the authorization server
+RECEIPT_DOWNLOADS = FaultScope(RECEIPT_FAULT_OPERATIONS, wildcard=False)  # /files/...
 
 
 class FaultPlan:
@@ -72,7 +89,7 @@ class FaultPlan:
             ]
 
     def _matches(self, rule: FaultRule, call: CallInfo) -> bool:
-        if rule.operation not in ("*", call.operation_id):
+        if rule.operation != call.operation_id and not (rule.operation == "*" and call.wildcard):
             return False
         if rule.event is not None and rule.event != call.event:
             return False

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from ..faults import EVERY_OPERATION, OAUTH_OPERATIONS, RECEIPT_DOWNLOADS
 from ..spec import Spec, load_spec, shipped_spec
 from .auth import CredentialCheck
 from .call import Handler
@@ -68,7 +69,7 @@ class SandboxApp:
             dict(handlers or HANDLERS),  # patching one app leaves others alone
             self.settings,
             guard=guard,
-            faults=True,
+            faults=EVERY_OPERATION,
             operation_headers=headers,
             gate=require_pinned_version,
         )
@@ -80,7 +81,7 @@ class SandboxApp:
             dict(LEGACY_HANDLERS),
             self.settings,
             guard=guard,
-            faults=True,
+            faults=EVERY_OPERATION,
             operation_headers=headers,
             gate=require_pinned_version,
         )
@@ -102,15 +103,23 @@ class SandboxApp:
             dict(CONTROL_HANDLERS),
             self.settings,
         )
+        # Receipt downloads: journaled (the bytes as a note), faulted by rules that name them.
         self.files = Pipeline(
             "receipt files",
             OperationTable.of(shipped_spec("receipts.yaml")),
             dict(RECEIPT_HANDLERS),
             self.settings,
+            faults=RECEIPT_DOWNLOADS,
         )
+        self.files.observers = self.api.observers
         oauth_spec = shipped_spec("oauth.yaml")
+        # Faults reach its back channel (token, introspection, revocation) when a rule names it.
         self.oauth = Pipeline(
-            "OAuth", OperationTable.of(oauth_spec), dict(OAUTH_HANDLERS), self.settings
+            "OAuth",
+            OperationTable.of(oauth_spec),
+            dict(OAUTH_HANDLERS),
+            self.settings,
+            faults=OAUTH_OPERATIONS,
         )
         self.oauth.observers = self.api.observers  # the verifier judges how a connector signs in
         self._prefixes = (

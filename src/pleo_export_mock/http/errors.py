@@ -186,3 +186,11 @@ def oauth_unquotable_parameter() -> tuple[int, dict[str, str]]:
         "error_description": "A parameter holds characters an OAuth error cannot quote "
         "(RFC 6749 section 5.2); send printable ASCII.",
     }
+
+
+def oauth_payload_too_large(limit: int) -> tuple[int, dict[str, str]]:
+    """A form over the size limit the Export API enforces too; nothing of it was read."""
+    return 413, {
+        "error": "invalid_request",
+        "error_description": f"The request body is larger than {limit} bytes.",
+    }

@@ -21,13 +21,16 @@ class ConnectionDropped(ConnectionResetError):
 
 
 def call_info(
-    request: RequestRecord, operation_id: str, path_params: Mapping[str, Any]
+    request: RequestRecord,
+    operation_id: str,
+    path_params: Mapping[str, Any],
+    wildcard: bool = True,
 ) -> CallInfo:
     """What fault rules match on: the operation, the event type and the job."""
     body = request.json
     event = body.get("event") if isinstance(body, dict) else None
     job_id = request.job_id(path_params)
-    return CallInfo(operation_id, event if isinstance(event, str) else None, job_id)
+    return CallInfo(operation_id, event if isinstance(event, str) else None, job_id, wildcard)
 
 
 def dropped() -> WSGIApplication:

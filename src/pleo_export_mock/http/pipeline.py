@@ -3,8 +3,8 @@
 route -> (injected fault) -> guard (who calls) -> validate the request -> handle ->
 check the answer against the spec -> tell observers (the journal) -> answer.
 
-The Export API and the control plane are two Pipelines over two operation tables; they
-differ only in their guard, in whether faults apply, and in who observes them.
+Each API is a Pipeline over its operation table; they differ only in their guard, in which
+of their operations faults reach, and in who observes them.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from ..domain.credentials import Credential
 from ..domain.errors import DomainError
 from ..errors import ToolError
-from ..faults import Fault
+from ..faults import Fault, FaultScope
 from ..validation import RequestInvalid, Violation
 from . import errors, lenient
 from .answer import Answer, json_answer
@@ -85,7 +85,7 @@ class Pipeline:
         settings: HttpSettings,
         *,
         guard: Guard | None = None,
-        faults: bool = False,
+        faults: FaultScope | None = None,  # None: no injected fault reaches this API
         operation_headers: OperationHeaders | None = None,
         gate: Gate | None = None,
     ) -> None:
@@ -141,11 +141,14 @@ class Pipeline:
             return Reply(refusal.status, refusal.body())
 
     def _choose_fault(self, exchange: Exchange, sandbox: Sandbox) -> Fault | None:
-        plan = sandbox.faults
-        if not self.faults or not plan.active:  # the common case: nothing to match
+        plan, scope = sandbox.faults, self.faults
+        if scope is None or not plan.active:  # the common case: nothing to match
             return None
         operation_id = str(exchange.operation_id)
-        return plan.choose(call_info(exchange.request, operation_id, exchange.path_params))
+        if not scope.covers(operation_id):
+            return None
+        info = call_info(exchange.request, operation_id, exchange.path_params, scope.wildcard)
+        return plan.choose(info)
 
     def _serve(self, exchange: Exchange, endpoint: Endpoint, sandbox: Sandbox) -> Reply:
         """Handle the request, unless an injected fault answers in its place."""

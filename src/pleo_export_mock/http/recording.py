@@ -9,7 +9,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from ..journal.journal import Journal, JournalEntry, Masking
+from ..journal.journal import Journal, JournalEntry
+from ..journal.masking import Masking
 from ..validation.body import NotJson, decode_json
 from .call import JSON_TYPE
 from .pipeline import Exchange
@@ -33,14 +34,17 @@ class Recorder:
         if exchange.request.json is not None:
             kept.request = replace(exchange.request, json=None)
         kept.body = None
-        size = len(exchange.request.raw_body) + len(exchange.payload) + ENTRY_OVERHEAD
+        if not _is_text(exchange.media_type):  # a receipt's bytes: what it was, not the file
+            kept.payload = f"<{len(exchange.payload)} bytes of {exchange.media_type}>".encode()
+            kept.media_type = "text/plain"
+        size = len(exchange.request.raw_body) + len(kept.payload) + ENTRY_OVERHEAD
         self._journal().append(lambda seq: self._entry(seq, kept, duration_ms), size)
 
     def _entry(self, seq: int, exchange: Exchange, duration_ms: float) -> JournalEntry:
         request = exchange.request
         credential = exchange.credential
         fault = exchange.fault
-        return JournalEntry(
+        entry = JournalEntry(
             seq=seq,
             wall_time=exchange.wall_time,
             sandbox_time=exchange.sandbox_time,
@@ -49,7 +53,7 @@ class Recorder:
             path=request.path,
             query=request.query.to_dict(flat=False),
             path_params={k: str(v) for k, v in exchange.path_params.items()},
-            request_headers=self._masking.headers(request.headers),
+            request_headers=dict(request.headers.items()),
             request_body=_request_body(request),
             status=exchange.status,
             response_headers=dict(exchange.headers),
@@ -62,6 +66,7 @@ class Recorder:
             fault=fault.describe() if fault else None,
             fault_kind=fault.kind if fault else None,
         )
+        return self._masking.entry(entry)  # every secret masked in the one place that knows them
 
 
 def _request_body(request: RequestRecord) -> Any:
@@ -80,3 +85,8 @@ def _response_body(exchange: Exchange) -> Any:
     if exchange.media_type != JSON_TYPE:
         return exchange.payload.decode("utf-8", "replace")
     return json.loads(exchange.payload)
+
+
+def _is_text(media_type: str) -> bool:
+    """Whether an answer's body is worth keeping as it was: JSON or text, not a file's bytes."""
+    return media_type == JSON_TYPE or media_type.startswith("text/")

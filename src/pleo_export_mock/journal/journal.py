@@ -10,7 +10,7 @@ import itertools
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, overload
 
@@ -251,22 +251,3 @@ class _Kept:
         if keep:
             self.made = built
         return built
-
-
-@dataclass(frozen=True, slots=True)
-class Masking:
-    """Which request headers never reach the journal in clear."""
-
-    secret_headers: frozenset[str] = field(
-        default_factory=lambda: frozenset({"authorization", "cookie", "proxy-authorization"})
-    )
-
-    def headers(self, headers: Any) -> dict[str, str]:
-        return {name: self.mask(name, value) for name, value in headers.items()}
-
-    def mask(self, name: str, value: str) -> str:
-        if name.lower() not in self.secret_headers:
-            return str(value)
-        scheme, _, secret = str(value).partition(" ")
-        tail = secret[-4:] if len(secret) > 12 else ""
-        return f"{scheme} ***{tail}" if secret else "***"

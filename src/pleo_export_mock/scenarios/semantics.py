@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 from ..domain.lifecycle import ITEM_STATUSES_BY_JOB, JOB_EXPIRED, JOB_EXPIRY
 from ..domain.models import ItemStatus, JobStatus
@@ -187,11 +188,39 @@ def _check_oauth_clients(scenario: Scenario, source: Source) -> None:
     for client in scenario.oauth.clients or ():
         _check_companies(client.companies, client.at, companies, source)
         _check_organisation(scenario, client.organisation, client.at, source)
+        for position, uri in enumerate(client.redirect_uris):
+            problem = redirect_uri_problem(uri)
+            if problem is not None:
+                raise source.error((*client.at, "redirect_uris", position), f"{uri!r} {problem}")
         if client.client_id is not None:
             if client.client_id in ids:
                 earlier = _where(source, ids[client.client_id])
                 raise source.error((*client.at, "id"), f"the same id is already used at {earlier}")
             ids[client.client_id] = client.at
+
+
+def redirect_uri_problem(uri: str) -> str | None:
+    """Why `uri` cannot be an OAuth client's redirect URI, or None (RFC 6749 section 3.1.2).
+
+    The server compares it character for character with what a connector sends, and sends
+    the browser there: it must be an absolute http(s) URI with a host, and nothing a client
+    could not send back unchanged."""
+    if any(c.isspace() or not c.isprintable() for c in uri):
+        return "holds whitespace or a control character; a client could not send it back as is"
+    try:
+        parts = urlsplit(uri)
+        port = parts.port
+    except ValueError as problem:
+        return f"is not a URI the sandbox can redirect to ({problem})"
+    if parts.scheme and parts.scheme not in ("http", "https"):
+        return f"uses the scheme {parts.scheme!r}; the sandbox redirects only to http or https"
+    if not parts.scheme or not parts.hostname:
+        return "is not absolute: give http(s) and a host, as in https://erp.example/callback"
+    if "#" in uri:
+        return "has a fragment, which a redirect URI may not have (RFC 6749 section 3.1.2)"
+    if port == 0:
+        return "names port 0, which no browser can be sent to"
+    return None
 
 
 def _check_organisations(scenario: Scenario, source: Source) -> None:

@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
+from ..http.app import FILES_PREFIX
 from . import rules as _rules  # noqa: F401  (registers the catalogue)
 from .context import Context
 from .model import ConnectorRun, Finding, Severity, Verdict
@@ -45,7 +46,10 @@ def build_context(sandbox: Sandbox, companies: Collection[str] | None = None) ->
     pinned = sandbox.scenario.api_versions
     # The connector's requests; webhook deliveries the sandbox sent are not its doing.
     journal = sandbox.journal.snapshot()
-    inbound = journal.filter(lambda entry: entry.direction == "inbound")
+    # Receipt downloads are journaled for people to read; no rule judges them yet.
+    inbound = journal.filter(
+        lambda entry: entry.direction == "inbound" and not entry.path.startswith(FILES_PREFIX)
+    )
     off_pin = [e for e in inbound if not on_pin(e, pinned)]
     entries, called_older = as_current(e for e in inbound if on_pin(e, pinned))
     if companies is None:

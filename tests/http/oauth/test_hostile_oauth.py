@@ -119,3 +119,51 @@ def test_unknown_paths_and_methods_keep_pleos_form(flow: Flow) -> None:
     assert flow.http.get("/oauth/nothing").json["type"] == "NOT_FOUND"
     wrong = flow.http.put("/oauth/token")
     assert wrong.status_code == 405 and wrong.headers["Allow"] == "POST"
+
+
+OVER_THE_LIMIT = "&pad=" + "x" * (1024 * 1024)
+
+
+@pytest.mark.parametrize("path", ["/oauth/token", "/oauth/token/introspect", "/oauth/revoke"])
+def test_a_form_over_the_size_limit_is_413_in_oauths_form_and_changes_nothing(
+    flow: Flow, sandbox: Sandbox, path: str
+) -> None:
+    code, tokens = flow.code(), flow.tokens()
+    oauth = sandbox.state.oauth
+    before = [(g.id, g.revoked) for g in oauth.grants.values()], len(oauth.refresh_tokens)
+    forms = {
+        "/oauth/token": f"grant_type=authorization_code&code={code}",
+        "/oauth/token/introspect": f"token={tokens['access_token']}",
+        "/oauth/revoke": f"token={tokens['refresh_token']}",
+    }
+    response = flow.http.post(
+        path, data=forms[path] + OVER_THE_LIMIT, content_type=FORM, headers=basic(flow.client)
+    )
+    assert response.status_code == 413
+    assert response.json == {
+        "error": "invalid_request",
+        "error_description": "The request body is larger than 1048576 bytes.",
+    }
+    last = sandbox.journal.last
+    assert last is not None and last.status == 413 and last.path == path
+    assert ([(g.id, g.revoked) for g in oauth.grants.values()], len(oauth.refresh_tokens)) == (
+        before
+    )
+    assert flow.exchange(code).status_code == 200  # the code is still unused
+    assert flow.refresh(tokens["refresh_token"]).status_code == 200  # and nothing revoked
+
+
+def test_a_consent_answer_over_the_size_limit_is_413(flow: Flow) -> None:
+    body = "decision=approve&pad=" + "x" * (1024 * 1024)
+    response = flow.http.post("/oauth/authorize", data=body, content_type=FORM)
+    assert (response.status_code, response.json["error"]) == (413, "invalid_request")
+
+
+def test_a_body_on_the_authorization_page_means_nothing_whatever_its_size(flow: Flow) -> None:
+    query = {"response_type": "code", "client_id": flow.client.client_id, "state": "s"}
+    response = flow.http.get(
+        "/oauth/authorize",
+        query_string={**query, "redirect_uri": flow.client.redirect_uris[0]},
+        data=b"x" * (2 * 1024 * 1024),
+    )
+    assert response.status_code == 302  # answered as without a body (PKCE missing: a redirect)

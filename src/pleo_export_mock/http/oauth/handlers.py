@@ -13,7 +13,7 @@ from werkzeug.http import parse_accept_header
 
 from ...domain.credentials import ALL_SCOPES
 from ..call import Call, Handler, Reply
-from ..errors import oauth_unquotable_parameter
+from ..errors import oauth_payload_too_large, oauth_unquotable_parameter
 from .models import CLIENT_AUTH_METHOD, Client
 from .server import SandboxAuthorizationServer, SandboxRequest
 
@@ -40,9 +40,12 @@ def protocol(handler: Handler) -> Handler:
     """An OAuth operation whose refusals authlib builds; one it cannot build becomes ours.
 
     authlib quotes parameters in its error descriptions and refuses to build one whose
-    characters RFC 6749 forbids there (a `"` in response_type, say)."""
+    characters RFC 6749 forbids there (a `"` in response_type, say). A body over the size
+    limit was never read: authlib would take it for an empty form, so it is refused first."""
 
     def answer(call: Call) -> Reply:
+        if call.request.too_large and call.operation.body_required:
+            return Reply(*oauth_payload_too_large(call.settings.max_body_bytes))
         try:
             return handler(call)
         except ValueError as problem:

@@ -126,14 +126,15 @@ def _says(entry: JournalEntry, message: str) -> bool:
     "oauth-no-refresh-replay",
     "A refresh token is used once: the rotated one is never presented again",
     guidance="Each refresh returns a new refresh token and the old one must be discarded; "
-    "presenting it again looks like theft and ends the whole grant.",
+    "presenting it again looks like theft and ends the whole grant. Re-sending the same "
+    "refresh after its answer was lost is a fair retry.",
     source="partner access facts §2 (S8 refresh how-to; RFC 9700 §4.14)",
 )
 def no_refresh_replay(ctx: Context) -> Iterator[Finding]:
     used: dict[str, int] = {}
     for entry in _grants(ctx, "refresh_token"):
         token = form(entry).get("refresh_token", "")
-        if token in used:
+        if token in used and not ctx.retries_lost_answer(entry):  # a lost answer: fair retry
             yield no_refresh_replay.finding(
                 f"#{entry.seq} presented a refresh token already exchanged at #{used[token]}.",
                 "Keep only the refresh token of the latest answer; drop the old one at once.",
