@@ -20,7 +20,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("errors", "resources", "junit"),
     ("spec", "validation"),
     ("scenarios", "faults", "journal", "delivery"),
-    ("sandbox",),
+    ("sandbox", "snapshot"),
     ("http",),
     ("server", "summary"),
     ("verify", "fuzzing"),

@@ -11,7 +11,8 @@ from ..delivery.faults import parse_delivery_faults
 from ..domain.clock import format_timestamp
 from ..faults import parse_rules
 from ..journal.export import to_har, to_ndjson
-from . import serialize, state_view
+from ..snapshot import SnapshotError, restore_snapshot, take_snapshot
+from . import errors, serialize, state_view
 from .call import Call, Handler, Reply
 from .entry_check import check_new_entry
 from .index import index
@@ -126,6 +127,18 @@ def fire_webhook(call: Call) -> Reply:
     return Reply(202, {"data": data})
 
 
+def get_snapshot(call: Call) -> Reply:
+    try:
+        return Reply(200, take_snapshot(call.sandbox))
+    except SnapshotError as problem:
+        raise errors.snapshot_unavailable(problem) from None
+
+
+def put_snapshot(call: Call) -> Reply:
+    restore_snapshot(call.sandbox, call.body)  # refused whole, before anything changes
+    return Reply(200, state_view.summary(call.sandbox))
+
+
 def get_job_state(call: Call) -> Reply:
     return Reply(200, state_view.job_with_items(call.sandbox, call.params["jobId"]))
 
@@ -151,5 +164,7 @@ CONTROL_HANDLERS: dict[str, Handler] = {
     "addWebhookFaults": add_webhook_faults,
     "clearWebhookFaults": clear_webhook_faults,
     "fireWebhook": fire_webhook,
+    "getSnapshot": get_snapshot,
+    "putSnapshot": put_snapshot,
     **OAUTH_CONTROL_HANDLERS,
 }

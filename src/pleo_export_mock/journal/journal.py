@@ -209,6 +209,17 @@ class Journal(CallList):
             self._kept.clear()
             self._next, self._bytes = 1, 0
 
+    def resume(self, entries: list[JournalEntry], next_seq: int) -> None:
+        """Hold these entries, and number the next one `next_seq` (a snapshot's restore)."""
+        with self._lock:
+            self._kept = deque(_Kept(entry.seq, entry, 0) for entry in entries)
+            self._next, self._bytes = next_seq, 0
+
+    @property
+    def next_seq(self) -> int:
+        """The number the next entry gets."""
+        return self._next
+
     def snapshot(self) -> CallList:
         """A frozen copy, for evaluating rules while the server may still record."""
         return CallList(self._rows())
