@@ -24,7 +24,16 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("http",),
     ("server", "summary"),
     ("verify", "fuzzing"),
-    ("testing", "cli", "cli_help", "cli_numbers", "pytest_plugin", "__init__"),
+    (
+        "testing",
+        "cli",
+        "cli_help",
+        "cli_numbers",
+        "cli_replay",
+        "cli_serve",
+        "pytest_plugin",
+        "__init__",
+    ),
 )
 LAYER_OF = {unit: depth for depth, units in enumerate(LAYERS) for unit in units}
 # The shipped example connector models one written elsewhere: it may not lean on the sandbox.

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import json
-import logging
 import os
 import sys
 from datetime import datetime
@@ -14,12 +12,9 @@ from pathlib import Path
 
 from .cli_help import describe_commands
 from .cli_numbers import check_numbers
+from .cli_replay import add_replay
+from .cli_serve import SERVE_JOURNAL_ENTRIES as SERVE_JOURNAL_ENTRIES
 from .errors import ToolError, UsageError
-
-# `serve` may run for days: its journal keeps the latest exchanges only, by count and by the
-# bytes of their bodies (docs/decisions.md, "Journal").
-SERVE_JOURNAL_ENTRIES = 10_000
-SERVE_JOURNAL_BYTES = 64 * 1024 * 1024
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -106,7 +101,7 @@ def _parser() -> argparse.ArgumentParser:
         help="run a connector against a fresh sandbox and judge what it did",
         usage="pleo-export-mock verify --scenario NAME [--seed N] [--seeds N] [--timeout S] "
         "[--no-deprecated] [--service [--ready-url URL]] [--report-json FILE] [--junit FILE] "
-        "[--journal FILE] [--show-bodies] [--quiet] -- COMMAND [ARGS...]",
+        "[--journal FILE] [--bundle FILE] [--show-bodies] [--quiet] -- COMMAND [ARGS...]",
     )
     verify.add_argument(
         "--scenario",
@@ -152,6 +147,12 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="FILE",
         help="save every request and answer of the run(s) as HAR, a page per run",
+    )
+    verify.add_argument(
+        "--bundle",
+        type=Path,
+        metavar="FILE",
+        help="write a run bundle (zip) to carry and `replay`: scenario, states, journal, verdict",
     )
     verify.add_argument(
         "--show-bodies",
@@ -200,6 +201,7 @@ def _parser() -> argparse.ArgumentParser:
     fuzz.add_argument("--seed", type=int, default=1, help="seed of the run (default: 1)")
     fuzz.add_argument("--report-junit", type=Path, metavar="FILE", help="write JUnit XML")
     fuzz.set_defaults(run=_fuzz)
+    add_replay(commands)
     describe_commands(commands.choices)
     check_numbers(commands.choices.values())
     return parser
@@ -216,10 +218,8 @@ def _timestamp(text: str) -> datetime:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from .http import HttpSettings, create_app
+    from .cli_serve import serve_in_foreground
     from .sandbox import Sandbox, SandboxConfig
-    from .server import LOG_FORMAT, LOG_TIME_FORMAT, AccessLog, JobLog, SandboxServer
-    from .summary import describe_sandbox
 
     webhook_hosts = frozenset(host.lower() for host in args.allow_webhook_host)
     sandbox = Sandbox(
@@ -228,33 +228,12 @@ def _serve(args: argparse.Namespace) -> int:
             seed=args.seed, clock=args.clock, start=args.start, webhook_hosts=webhook_hosts
         ),
     )
-    sandbox.journal.max_entries = SERVE_JOURNAL_ENTRIES
-    sandbox.journal.max_bytes = SERVE_JOURNAL_BYTES
-    app = create_app(sandbox, HttpSettings(response_violations="log"))
-    app.api.observers.append(JobLog(sandbox))  # the Export API's faults; jobs as they change
-    logging.basicConfig(
-        level=logging.INFO, format=LOG_FORMAT, datefmt=LOG_TIME_FORMAT, stream=sys.stdout
-    )
-    # waitress reports every request that waits for a free thread; under load that drowns the log.
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    if args.quiet:
-        logging.getLogger("pleo_export_mock.access").setLevel(logging.WARNING)
-    try:
-        server = SandboxServer(AccessLog(app), host=args.host, port=args.port, threads=args.threads)
-    except OSError as problem:
-        raise UsageError(f"cannot listen on {args.host}:{args.port}: {problem.strerror}") from None
-    print(describe_sandbox(sandbox, server.url), flush=True)
-    # The seeded state lives as long as the process: keep the collector from rescanning it.
-    gc.freeze()
-    try:
-        server.serve_forever()
-    finally:
-        sandbox.close()  # no webhook leaves a server that has stopped
-    return 0
+    return serve_in_foreground(sandbox, args.host, args.port, args.threads, args.quiet)
 
 
 def _verify(args: argparse.Namespace) -> int:
     from .scenarios.loader import scenario_names
+    from .verify.bundle import write_bundle
     from .verify.har import outcomes_har
     from .verify.report import format_outcome, outcome_json, to_junit
     from .verify.runner import VerifyOptions, verify
@@ -269,23 +248,25 @@ def _verify(args: argparse.Namespace) -> int:
     if args.seeds < 1:
         raise UsageError(f"--seeds {args.seeds}: give 1 or more")
     names = scenario_names() if args.scenario == "all" else [args.scenario]
+    runs = [(name, seed) for name in names for seed in _seeds(name, args.seed, args.seeds)]
     outcomes = []
-    for name in names:
-        for seed in _seeds(name, args.seed, args.seeds):
-            progress = None if args.quiet else sys.stderr  # stdout may be a report
-            options = VerifyOptions(
-                name,
-                tuple(command),
-                seed,
-                args.timeout,
-                args.no_deprecated,
-                progress,
-                service=args.service,
-                ready_url=args.ready_url,
-            )
-            outcome = verify(options)
-            print(format_outcome(outcome, bodies=args.show_bodies), end="\n\n", flush=True)
-            outcomes.append(outcome)
+    for number, (name, seed) in enumerate(runs, start=1):
+        progress = None if args.quiet else sys.stderr  # stdout may be a report
+        options = VerifyOptions(
+            name,
+            tuple(command),
+            seed,
+            args.timeout,
+            args.no_deprecated,
+            progress,
+            service=args.service,
+            ready_url=args.ready_url,
+            label=f"run {number} of {len(runs)}: " if len(runs) > 1 else "",
+            snapshots=args.bundle is not None,
+        )
+        outcome = verify(options)
+        print(format_outcome(outcome, bodies=args.show_bodies), end="\n\n", flush=True)
+        outcomes.append(outcome)
     if args.report_json:
         report = {
             "ok": all(o.verdict.ok for o in outcomes),
@@ -296,6 +277,8 @@ def _verify(args: argparse.Namespace) -> int:
         _write(args.junit, to_junit(outcomes))
     if args.journal:
         _write(args.journal, json.dumps(outcomes_har(outcomes), indent=2, ensure_ascii=False))
+    if args.bundle:
+        write_bundle(args.bundle, outcomes)  # REPORT-HTML: extras={"report.html": ...}
     failed = [f"{o.scenario} (seed {o.seed})" for o in outcomes if not o.verdict.ok]
     if len(outcomes) > 1:
         print(

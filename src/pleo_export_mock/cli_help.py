@@ -65,6 +65,21 @@ HELP: dict[str, CommandHelp] = {
         + ",\n     or a connector command that cannot start",
         CONNECTOR_ENVIRONMENT,
     ),
+    "replay": CommandHelp(
+        "Serve the starting state of a run bundle (`verify --bundle FILE`) as `serve` does: the "
+        "same scenario, seed, faults, data and ids, so the connector can be run again under "
+        "the same conditions. With --judge, judge the recorded journal and final state with "
+        "this version's rules instead, running nothing, and print the verdict as `verify` does.",
+        (
+            "pleo-export-mock replay run.zip --port 9000",
+            "pleo-export-mock replay run.zip --judge",
+            "pleo-export-mock replay all-runs.zip --run 3",
+        ),
+        "  0  served until Ctrl+C (130), or --judge: no error-level finding\n"
+        "  1  --judge: at least one error-level finding\n"
+        "  2  an unusable bundle (not a zip, a missing member, a sha256 that does not match,\n"
+        "     a newer format), a bad option, or a port that cannot be bound",
+    ),
     "rules": CommandHelp(
         "List the connector rules `verify` checks: id, severity and title.",
         ("pleo-export-mock rules", "pleo-export-mock rules --markdown > rules.md"),

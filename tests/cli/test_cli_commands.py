@@ -12,7 +12,7 @@ import pytest
 from pleo_export_mock.cli import _parser, main
 from pleo_export_mock.cli_numbers import NUMBER_RANGES
 
-COMMANDS = ("serve", "verify", "rules", "scenarios", "fuzz")
+COMMANDS = ("serve", "verify", "replay", "rules", "scenarios", "fuzz")
 
 
 def _subcommands() -> dict[str, argparse.ArgumentParser]:

@@ -15,6 +15,22 @@ from .registry import RULES
 
 
 @dataclass(frozen=True, slots=True)
+class Judged:
+    """How the verdict was reached: for which companies, with which rules made errors."""
+
+    companies: tuple[str, ...]
+    as_errors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshots:
+    """The sandbox's whole state when the connector started, and when it was judged."""
+
+    start: dict[str, Any]
+    final: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
 class Outcome:
     """One scenario's run: the sandbox, the connector, the verdict."""
 
@@ -23,6 +39,8 @@ class Outcome:
     verdict: Verdict
     journal: CallList
     run: ConnectorRun | None = None
+    judged: Judged | None = None  # None: judged by hand (a test's sandbox)
+    snapshots: Snapshots | None = None  # kept when a run bundle is asked for
 
 
 def format_text(

@@ -11,10 +11,11 @@ from ..http import HttpSettings, create_app
 from ..http.connector_env import connector_env, connector_process_env
 from ..sandbox import Sandbox, SandboxConfig
 from ..server import SandboxServer
+from ..snapshot import take_snapshot
 from .evaluate import evaluate
 from .launch import run_process
 from .progress import Progress
-from .report import Outcome
+from .report import Judged, Outcome, Snapshots
 from .service import ServiceWatch
 
 
@@ -30,6 +31,8 @@ class VerifyOptions:
         False  # a long-running connector: hold the timeline till ready, SIGTERM when done
     )
     ready_url: str | None = None  # service mode: ready once this answers 2xx (else: subscribed)
+    label: str = ""  # which run of several this is ("run 3 of 24: "), for the progress line
+    snapshots: bool = False  # keep the state at the start and at the end (`verify --bundle`)
 
 
 def verify(options: VerifyOptions) -> Outcome:
@@ -40,9 +43,10 @@ def verify(options: VerifyOptions) -> Outcome:
     api_key, token = _credentials(sandbox)
     company_id = (api_key or token).company_ids[0]  # type: ignore[union-attr]
     watch = None
+    start = take_snapshot(sandbox) if options.snapshots else None
     if options.progress is not None:
         print(
-            f"verify: scenario {sandbox.scenario.name} (seed {sandbox.seed}): "
+            f"verify: {options.label}scenario {sandbox.scenario.name} (seed {sandbox.seed}): "
             f"running `{' '.join(options.command)}`",
             file=options.progress,
             flush=True,
@@ -55,10 +59,12 @@ def verify(options: VerifyOptions) -> Outcome:
         env = connector_process_env(given)
         run = run_process(options.command, env, options.timeout, watch, until)
     sandbox.close()  # the run is over: no delivery may still reach the connector's endpoint
-    companies = {company_id}
     strict = ("uses-current-api",) if options.no_deprecated else ()
-    verdict = evaluate(sandbox, companies, run=run, as_errors=strict)
-    return Outcome(sandbox.scenario.name, sandbox.seed, verdict, sandbox.journal.snapshot(), run)
+    verdict = evaluate(sandbox, {company_id}, run=run, as_errors=strict)
+    kept = None if start is None else Snapshots(start, take_snapshot(sandbox))
+    judged = Judged((company_id,), strict)
+    journal = sandbox.journal.snapshot()
+    return Outcome(sandbox.scenario.name, sandbox.seed, verdict, journal, run, judged, kept)
 
 
 def _credentials(sandbox: Sandbox) -> tuple[Credential | None, Credential | None]:
