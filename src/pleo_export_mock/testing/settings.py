@@ -46,11 +46,10 @@ class ExportMockSettings:
     clock: ClockMode = "frozen"
     strict: bool = False
     host: str = "127.0.0.1"
+    bundle_dir: str | None = None  # a folder for a run bundle of each failing test
 
     @classmethod
     def parse(cls, found: Mapping[str, tuple[str, str]]) -> ExportMockSettings:
         """Settings from {name: (text, origin)}; a name left out keeps its default."""
         values: dict[str, Any] = parse_settings(found)
         return cls(**values)
-
-
