@@ -200,6 +200,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     fuzz.add_argument("--seed", type=int, default=1, help="seed of the run (default: 1)")
     fuzz.add_argument("--report-junit", type=Path, metavar="FILE", help="write JUnit XML")
+    fuzz.add_argument(
+        "--quiet", action="store_true", help="no progress line per operation on stderr"
+    )
     fuzz.set_defaults(run=_fuzz)
     add_replay(commands)
     describe_commands(commands.choices)
@@ -317,6 +320,7 @@ def _fuzz(args: argparse.Namespace) -> int:
             max_examples=args.max_examples,
             seed=args.seed,
             junit=args.report_junit,
+            quiet=args.quiet,
         )
     )
 
