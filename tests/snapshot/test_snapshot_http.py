@@ -12,6 +12,7 @@ from werkzeug.test import Client
 from pleo_export_mock.http import HttpSettings, create_app
 from pleo_export_mock.sandbox import Sandbox
 from pleo_export_mock.scenarios.loader import load_named, scenario_names
+from pleo_export_mock.snapshot import restore_snapshot
 
 from ..conftest import Api, start
 
@@ -156,3 +157,14 @@ def test_a_scenario_built_in_python_cannot_be_snapshotted() -> None:
     assert response.status_code == 409
     assert response.json["type"] == "SNAPSHOT_UNAVAILABLE"
     assert "built in Python" in response.json["message"]
+
+
+def test_a_bounded_journal_keeps_its_bounds_through_a_restore(client: Client, api: Api) -> None:
+    for _ in range(5):
+        api("GET", "/v3/export-jobs")
+    document = client.get("/_mock/snapshot").json
+    bounded = Sandbox("pending")
+    bounded.journal.max_entries = 3  # as `serve` bounds it
+    restore_snapshot(bounded, document)
+    assert [entry.seq for entry in bounded.journal] == [3, 4, 5]
+    assert bounded.journal.next_seq == 6
