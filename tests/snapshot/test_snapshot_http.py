@@ -168,3 +168,12 @@ def test_a_bounded_journal_keeps_its_bounds_through_a_restore(client: Client, ap
     restore_snapshot(bounded, document)
     assert [entry.seq for entry in bounded.journal] == [3, 4, 5]
     assert bounded.journal.next_seq == 6
+
+
+def test_a_reference_to_a_job_the_store_lacks_is_refused(client: Client) -> None:
+    document = client.get("/_mock/snapshot").json
+    document["atStart"][0]["id"] = "00000000-0000-4000-8000-000000000000"
+    body = _refusal(client, document)
+    assert body["message"].startswith(
+        "snapshot atStart[0]: no export job 00000000-0000-4000-8000-000000000000 of company"
+    )

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..domain.clock import FrozenClock, RunningClock
 from ..domain.policy import Policy
-from ..sandbox import Restored, Sandbox
+from ..sandbox import JobAtStart, Restored, Sandbox
 from ..scenarios.errors import ScenarioError
 from ..scenarios.loader import load_scenario_text
 from ..scenarios.model import Scenario
@@ -117,12 +117,14 @@ def read_snapshot(at: At, running: bool) -> Restored:
         read_generators(seeded.get("generators"), scenario, seed, company_ids),
     )
     entries, next_seq = read_journal(at.get("journal"))
+    at_start = read_at_start(at.get("atStart"))
+    check_references(at, state, at_start)
     return Restored(
         scenario=scenario,
         seed=seed,
         policy=policy,
         state=state,
-        at_start=read_at_start(at.get("atStart")),
+        at_start=at_start,
         faults=read_faults(at.get("faults"), seed, job_ids),
         webhook_faults=read_webhook_faults(at.get("webhookFaults")),
         timeline=read_timeline(at.get("timeline"), scenario),
@@ -130,6 +132,30 @@ def read_snapshot(at: At, running: bool) -> Restored:
         journal=entries,
         next_seq=next_seq,
     )
+
+
+def check_references(at: At, state: SeededSandbox, at_start: dict[str, JobAtStart]) -> None:
+    """What one part names, another holds: no restored sandbox looks up a job it lacks."""
+    store = state.store
+    jobs = {job.id: job for job in store.jobs()}
+    for company in store.companies():
+        if company.id not in state.generators:
+            raise (
+                at.get("seeded")
+                .get("companyIds")
+                .fail(f"company {company.id} of the store is none of the scenario's companies")
+            )
+    for key, job_id in state.job_ids.items():
+        if job_id not in jobs:
+            raise at.get("seeded").get("jobIds").get(key).fail(f"no export job {job_id}")
+    for index, job in enumerate(at_start.values()):
+        found = jobs.get(job.id)
+        if found is None or found.company_id != job.company_id:
+            raise (
+                at.get("atStart")
+                .items()[index]
+                .fail(f"no export job {job.id} of company {job.company_id} in the store")
+            )
 
 
 def check_format(at: At) -> None:
