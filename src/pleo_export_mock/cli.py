@@ -250,6 +250,8 @@ def _verify(args: argparse.Namespace) -> int:
         raise UsageError(f"--timeout {args.timeout:g}: must be more than 0 seconds")
     if args.seeds < 1:
         raise UsageError(f"--seeds {args.seeds}: give 1 or more")
+    if args.bundle and not args.bundle.resolve().parent.is_dir():  # before the connector runs
+        raise UsageError(f"--bundle {args.bundle}: no directory {args.bundle.parent}")
     names = scenario_names() if args.scenario == "all" else [args.scenario]
     runs = [(name, seed) for name in names for seed in _seeds(name, args.seed, args.seeds)]
     outcomes = []

@@ -21,7 +21,7 @@ from pleo_export_mock.snapshot import restore_snapshot
 from pleo_export_mock.verify.bundle_read import read_bundle, starting_sandbox
 from pleo_export_mock.verify.evaluate import evaluate
 from pleo_export_mock.verify.model import ConnectorRun
-from pleo_export_mock.verify.runner import _credentials
+from pleo_export_mock.verify.runner import connector_credentials
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 # A connector that takes a newer job before an older one: `oldest-first` fails it on `backlog`.
@@ -105,7 +105,7 @@ def test_the_connector_run_again_on_the_replayed_start_fails_the_same_way(
     bundle, url = replaying
     (recorded,) = read_bundle(bundle)
     start = starting_sandbox(bundle, recorded, SandboxConfig(clock="frozen"))
-    api_key, token = _credentials(start)
+    api_key, token = connector_credentials(start)
     company = recorded.judged.companies[0]
     oauth_client = start.state.oauth.client_for(company)  # the environment `verify` gave
     given = connector_env(url, company, filter(None, (api_key, token)), oauth_client)
@@ -201,3 +201,15 @@ def test_several_runs_share_one_bundle_a_folder_each(tmp_path: Path) -> None:
     served = _cli("replay", "runs.zip", cwd=tmp_path)
     assert served.returncode == 2
     assert "runs.zip holds 2 runs: choose one with --run 1..2" in served.stderr
+
+
+def test_a_bundle_that_cannot_be_written_is_refused_before_the_connector_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pleo_export_mock.cli import main
+
+    target = tmp_path / "missing" / "run.zip"
+    assert main(["verify", "--scenario", "pending", "--bundle", str(target), "--", "false"]) == 2
+    assert capsys.readouterr().err == (
+        f"pleo-export-mock: error: --bundle {target}: no directory {target.parent}\n"
+    )

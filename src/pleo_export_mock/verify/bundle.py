@@ -40,7 +40,9 @@ BUNDLE_VERSION = 1
 MANIFEST = "manifest.json"
 
 # Members a run folder may get from elsewhere: name in the folder -> how to render it.
-# `verify --report-html` adds "report.html" here when it lands (one line at the call site).
+# REPORT-HTML: the HTML report of `verify --report-html` joins each run's folder as
+# "report.html" through this, with one argument at the call site in cli._verify:
+# write_bundle(path, outcomes, extras={"report.html": <its renderer of one Outcome>}).
 Extra = Callable[[Outcome], str]
 
 

@@ -40,7 +40,7 @@ def verify(options: VerifyOptions) -> Outcome:
     config = SandboxConfig(seed=options.seed, clock="running", hold_timeline=options.service)
     sandbox = Sandbox(options.scenario, config)
     app = create_app(sandbox, HttpSettings(response_violations="log"))
-    api_key, token = _credentials(sandbox)
+    api_key, token = connector_credentials(sandbox)
     company_id = (api_key or token).company_ids[0]  # type: ignore[union-attr]
     watch = None
     start = take_snapshot(sandbox) if options.snapshots else None
@@ -67,7 +67,7 @@ def verify(options: VerifyOptions) -> Outcome:
     return Outcome(sandbox.scenario.name, sandbox.seed, verdict, journal, run, judged, kept)
 
 
-def _credentials(sandbox: Sandbox) -> tuple[Credential | None, Credential | None]:
+def connector_credentials(sandbox: Sandbox) -> tuple[Credential | None, Credential | None]:
     """The first company's API key and bearer token: what the connector is given."""
     first = sandbox.store.companies()[0].id
     mine = [c for c in sandbox.state.credentials if first in c.company_ids]
