@@ -59,6 +59,7 @@ HELP: dict[str, CommandHelp] = {
             "pleo-export-mock verify --scenario partial_errors -- python my_connector.py",
             "pleo-export-mock verify --scenario all --junit verify.xml -- ./connector --once",
             "pleo-export-mock verify --scenario fuzz --seeds 20 -- python my_connector.py",
+            "pleo-export-mock verify --scenario backlog --bundle run.zip -- ./connector --once",
         ),
         "  0  no error-level finding\n  1  at least one error-level finding\n"
         + USAGE_ERROR
