@@ -96,3 +96,50 @@ def test_a_reset_after_a_restore_brings_back_the_scenarios_first_moment(
     restore_snapshot(twin, take_snapshot(original))
     twin.reset()
     assert take_snapshot(twin) == take_snapshot(Sandbox(name))
+
+
+def _paths(value: Any, here: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every place in a JSON document, the document's own root left out."""
+    found: list[tuple[Any, ...]] = [here] if here else []
+    if isinstance(value, dict):
+        for key, member in value.items():
+            found += _paths(member, (*here, key))
+    elif isinstance(value, list):
+        for index, member in enumerate(value[:3]):  # a few of each list are enough
+            found += _paths(member, (*here, index))
+    return found
+
+
+FEW_SNAPSHOTS = {name: take_snapshot(Sandbox(name)) for name in ("pending", "webhooks")}
+PLACES = {name: _paths(doc) for name, doc in FEW_SNAPSHOTS.items()}
+json_values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**40), 2**40),
+    st.floats(allow_nan=False),
+    st.text(max_size=5),
+    st.lists(st.integers(0, 3), max_size=2),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+)
+
+
+@seed(1)
+@settings(max_examples=300, deadline=None)
+@given(name=st.sampled_from(sorted(FEW_SNAPSHOTS)), data=st.data(), value=json_values)
+def test_any_spoilt_member_restores_or_is_refused_never_crashes(
+    name: str, data: st.DataObject, value: Any
+) -> None:
+    from pleo_export_mock.snapshot import SnapshotError
+
+    document = json.loads(json.dumps(FEW_SNAPSHOTS[name]))
+    place = data.draw(st.sampled_from(PLACES[name]))
+    parent = document
+    for step in place[:-1]:
+        parent = parent[step]
+    parent[place[-1]] = value
+    sandbox = Sandbox("backlog")
+    before = take_snapshot(sandbox)
+    try:
+        restore_snapshot(sandbox, document)
+    except SnapshotError:
+        assert take_snapshot(sandbox) == before  # refused whole
