@@ -117,6 +117,10 @@ def test_a_newer_format_is_refused_asking_for_an_upgrade(client: Client) -> None
             "snapshot store.ids.state: expected the 625 words of a Mersenne Twister",
         ),
         (
+            lambda d: d["store"]["ids"]["state"].__setitem__(624, 625),
+            "snapshot store.ids.state[624]: position 625 is beyond 624",
+        ),
+        (
             lambda d: d["scenario"]["policy"].update(lenient=True),
             "snapshot scenario.policy.lenient: not a policy switch of this tool",
         ),

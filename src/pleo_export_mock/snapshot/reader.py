@@ -143,6 +143,8 @@ def read_random_state(at: At) -> tuple[Any, ...]:
         for v in internal
     ):
         raise at.get("state").fail("expected the 625 words of a Mersenne Twister")
+    if internal[-1].value > 624:  # the last word is the position in the other 624
+        raise internal[-1].fail(f"position {internal[-1].value} is beyond 624")
     gauss = at.get("gauss").value
     if gauss is not None and not isinstance(gauss, float):
         raise at.get("gauss").fail("expected a number or null")
