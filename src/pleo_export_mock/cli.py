@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import gc
-import logging
 import os
 import sys
 from datetime import datetime
@@ -14,13 +12,10 @@ from pathlib import Path
 from .cli_drift import add_drift_command
 from .cli_help import describe_commands
 from .cli_numbers import check_numbers
+from .cli_replay import add_replay
+from .cli_serve import SERVE_JOURNAL_ENTRIES as SERVE_JOURNAL_ENTRIES
 from .cli_verify import add_verify
-from .errors import ToolError, UsageError
-
-# `serve` may run for days: its journal keeps the latest exchanges only, by count and by the
-# bytes of their bodies (docs/decisions.md, "Journal").
-SERVE_JOURNAL_ENTRIES = 10_000
-SERVE_JOURNAL_BYTES = 64 * 1024 * 1024
+from .errors import ToolError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -139,7 +134,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     fuzz.add_argument("--seed", type=int, default=1, help="seed of the run (default: 1)")
     fuzz.add_argument("--report-junit", type=Path, metavar="FILE", help="write JUnit XML")
+    fuzz.add_argument(
+        "--quiet", action="store_true", help="no progress line per operation on stderr"
+    )
     fuzz.set_defaults(run=_fuzz)
+    add_replay(commands)
     describe_commands(commands.choices)
     add_drift_command(commands)  # after: it carries its own help (cli_drift.HELP)
     check_numbers(commands.choices.values())
@@ -157,11 +156,8 @@ def _timestamp(text: str) -> datetime:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from .http import HttpSettings, create_app
+    from .cli_serve import serve_in_foreground
     from .sandbox import Sandbox, SandboxConfig
-    from .server import LOG_FORMAT, LOG_TIME_FORMAT, AccessLog, JobLog, SandboxServer
-    from .summary import describe_sandbox
-    from .verify.live import live_verdict
 
     webhook_hosts = frozenset(host.lower() for host in args.allow_webhook_host)
     sandbox = Sandbox(
@@ -170,30 +166,7 @@ def _serve(args: argparse.Namespace) -> int:
             seed=args.seed, clock=args.clock, start=args.start, webhook_hosts=webhook_hosts
         ),
     )
-    sandbox.journal.max_entries = SERVE_JOURNAL_ENTRIES
-    sandbox.journal.max_bytes = SERVE_JOURNAL_BYTES
-    # The dashboard at /_mock/ shows the verdict so far: the app is given the verifier.
-    app = create_app(sandbox, HttpSettings(response_violations="log", judge=live_verdict))
-    app.api.observers.append(JobLog(sandbox))  # the Export API's faults; jobs as they change
-    logging.basicConfig(
-        level=logging.INFO, format=LOG_FORMAT, datefmt=LOG_TIME_FORMAT, stream=sys.stdout
-    )
-    # waitress reports every request that waits for a free thread; under load that drowns the log.
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    if args.quiet:
-        logging.getLogger("pleo_export_mock.access").setLevel(logging.WARNING)
-    try:
-        server = SandboxServer(AccessLog(app), host=args.host, port=args.port, threads=args.threads)
-    except OSError as problem:
-        raise UsageError(f"cannot listen on {args.host}:{args.port}: {problem.strerror}") from None
-    print(describe_sandbox(sandbox, server.url), flush=True)
-    # The seeded state lives as long as the process: keep the collector from rescanning it.
-    gc.freeze()
-    try:
-        server.serve_forever()
-    finally:
-        sandbox.close()  # no webhook leaves a server that has stopped
-    return 0
+    return serve_in_foreground(sandbox, args.host, args.port, args.threads, args.quiet)
 
 
 def _fuzz(args: argparse.Namespace) -> int:
@@ -208,6 +181,7 @@ def _fuzz(args: argparse.Namespace) -> int:
             max_examples=args.max_examples,
             seed=args.seed,
             junit=args.report_junit,
+            quiet=args.quiet,
         )
     )
 

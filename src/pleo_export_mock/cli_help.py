@@ -59,11 +59,27 @@ HELP: dict[str, CommandHelp] = {
             "pleo-export-mock verify --scenario partial_errors -- python my_connector.py",
             "pleo-export-mock verify --scenario all --junit verify.xml -- ./connector --once",
             "pleo-export-mock verify --scenario fuzz --seeds 20 -- python my_connector.py",
+            "pleo-export-mock verify --scenario backlog --bundle run.zip -- ./connector --once",
         ),
         "  0  no error-level finding\n  1  at least one error-level finding\n"
         + USAGE_ERROR
         + ",\n     or a connector command that cannot start",
         CONNECTOR_ENVIRONMENT,
+    ),
+    "replay": CommandHelp(
+        "Serve the starting state of a run bundle (`verify --bundle FILE`) as `serve` does: the "
+        "same scenario, seed, faults, data and ids, so the connector can be run again under "
+        "the same conditions. With --judge, judge the recorded journal and final state with "
+        "this version's rules instead, running nothing, and print the verdict as `verify` does.",
+        (
+            "pleo-export-mock replay run.zip --port 9000",
+            "pleo-export-mock replay run.zip --judge",
+            "pleo-export-mock replay all-runs.zip --run 3",
+        ),
+        "  0  served until Ctrl+C (130), or --judge: no error-level finding\n"
+        "  1  --judge: at least one error-level finding\n"
+        "  2  an unusable bundle (not a zip, a missing member, a sha256 that does not match,\n"
+        "     a newer format), a bad option, or a port that cannot be bound",
     ),
     "rules": CommandHelp(
         "List the connector rules `verify` checks: id, severity and title.",

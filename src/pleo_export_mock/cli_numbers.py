@@ -54,6 +54,7 @@ NUMBER_RANGES: dict[str, Range] = {
     "seeds": Range(1, 10_000),
     "timeout": Range(0, 86_400, low_open=True),
     "max_examples": Range(1, 100_000),
+    "run_number": Range(1, 1_000_000),  # `replay --run N`: a run of the bundle
 }
 
 

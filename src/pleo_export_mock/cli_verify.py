@@ -22,7 +22,7 @@ def add_verify(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         usage="pleo-export-mock verify --scenario NAME [--seed N] [--seeds N] [--timeout S] "
         "[--no-deprecated] [--service [--ready-url URL]] [--report-json FILE] "
         "[--report-html FILE] [--junit FILE] "
-        "[--journal FILE] [--show-bodies] [--quiet] -- COMMAND [ARGS...]",
+        "[--journal FILE] [--bundle FILE] [--show-bodies] [--quiet] -- COMMAND [ARGS...]",
     )
     verify.add_argument(
         "--scenario",
@@ -76,6 +76,12 @@ def add_verify(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="save every request and answer of the run(s) as HAR, a page per run",
     )
     verify.add_argument(
+        "--bundle",
+        type=Path,
+        metavar="FILE",
+        help="write a run bundle (zip) to carry and `replay`: scenario, states, journal, verdict",
+    )
+    verify.add_argument(
         "--show-bodies",
         action="store_true",
         help="print the request and response bodies of each cited request",
@@ -101,24 +107,28 @@ def _verify(args: argparse.Namespace) -> int:
         raise UsageError(f"--timeout {args.timeout:g}: must be more than 0 seconds")
     if args.seeds < 1:
         raise UsageError(f"--seeds {args.seeds}: give 1 or more")
+    if args.bundle and not args.bundle.resolve().parent.is_dir():  # before the connector runs
+        raise UsageError(f"--bundle {args.bundle}: no directory {args.bundle.parent}")
     names = scenario_names() if args.scenario == "all" else [args.scenario]
+    runs = [(name, seed) for name in names for seed in _seeds(name, args.seed, args.seeds)]
     outcomes: list[Outcome] = []
-    for name in names:
-        for seed in _seeds(name, args.seed, args.seeds):
-            progress = None if args.quiet else sys.stderr  # stdout may be a report
-            options = VerifyOptions(
-                name,
-                tuple(command),
-                seed,
-                args.timeout,
-                args.no_deprecated,
-                progress,
-                service=args.service,
-                ready_url=args.ready_url,
-            )
-            outcome = verify(options)
-            print(format_outcome(outcome, bodies=args.show_bodies), end="\n\n", flush=True)
-            outcomes.append(outcome)
+    for number, (name, seed) in enumerate(runs, start=1):
+        progress = None if args.quiet else sys.stderr  # stdout may be a report
+        options = VerifyOptions(
+            name,
+            tuple(command),
+            seed,
+            args.timeout,
+            args.no_deprecated,
+            progress,
+            service=args.service,
+            ready_url=args.ready_url,
+            label=f"run {number} of {len(runs)}: " if len(runs) > 1 else "",
+            snapshots=args.bundle is not None,
+        )
+        outcome = verify(options)
+        print(format_outcome(outcome, bodies=args.show_bodies), end="\n\n", flush=True)
+        outcomes.append(outcome)
     _write_reports(args, outcomes)
     failed = [f"{o.scenario} (seed {o.seed})" for o in outcomes if not o.verdict.ok]
     if len(outcomes) > 1:
@@ -131,6 +141,7 @@ def _verify(args: argparse.Namespace) -> int:
 
 def _write_reports(args: argparse.Namespace, outcomes: list[Outcome]) -> None:
     """The files the options ask for, each covering every run."""
+    from .verify.bundle import write_bundle
     from .verify.har import outcomes_har
     from .verify.html_report import to_html
     from .verify.report import outcome_json, to_junit
@@ -147,6 +158,8 @@ def _write_reports(args: argparse.Namespace, outcomes: list[Outcome]) -> None:
         _write(args.junit, to_junit(outcomes))
     if args.journal:
         _write(args.journal, json.dumps(outcomes_har(outcomes), indent=2, ensure_ascii=False))
+    if args.bundle:
+        write_bundle(args.bundle, outcomes)
 
 
 def _write(path: Path, text: str) -> None:

@@ -42,16 +42,17 @@ MARKER_SIGNATURE = "@pytest.mark.export_mock(scenario=..., seed=..., strict=...)
 _settings = pytest.StashKey[dict[str, object]]()  # parsed values: the dataclass comes later
 _servers = pytest.StashKey[list["ExportMockServer"]]()
 _reports = pytest.StashKey[dict[str, pytest.TestReport]]()
+_bundles = pytest.StashKey[list[Path]]()  # run bundles written for failing tests
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("export_mock", "pleo-export-mock: the Pleo Export API sandbox")
     for name, text in SETTING_HELP.items():
-        flag, dest = f"--export-mock-{name}", f"export_mock_{name}"
+        flag, dest = _flag(name), f"export_mock_{name}"
         if name == "strict":  # a bare flag; "false" can still come from the ini file or env
             group.addoption(flag, action="store_const", const="true", dest=dest, help=text)
         else:
-            group.addoption(flag, dest=dest, metavar=name.upper(), help=text)
+            group.addoption(flag, dest=dest, metavar=_METAVARS.get(name, name.upper()), help=text)
         parser.addini(dest, f"{text} [{ENV_PREFIX}{name.upper()}]", default=None)
 
 
@@ -69,6 +70,13 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_servers] = []
 
 
+_METAVARS = {"bundle_dir": "DIR"}
+
+
+def _flag(name: str) -> str:
+    return f"--export-mock-{name.replace('_', '-')}"
+
+
 class _Found(NamedTuple):
     text: str
     origin: str  # what the user would fix: a flag, an ini option, a variable
@@ -80,6 +88,9 @@ def _read_settings(config: pytest.Config) -> dict[str, object]:
     scenario = found.get("scenario")
     if scenario is not None:
         found["scenario"] = scenario._replace(text=_checked_scenario(scenario))
+    bundles = found.get("bundle_dir")
+    if bundles is not None:  # a relative folder is read from where the setting was written
+        found["bundle_dir"] = bundles._replace(text=str(bundles.folder / bundles.text.strip()))
     return parse_settings({name: (s.text, s.origin) for name, s in found.items()})
 
 
@@ -88,7 +99,7 @@ def _setting(config: pytest.Config, name: str) -> _Found | None:
     here = config.invocation_params.dir
     option = config.getoption(f"export_mock_{name}")
     if option is not None:
-        return _Found(str(option), f"--export-mock-{name}", here)
+        return _Found(str(option), _flag(name), here)
     ini = config.getini(f"export_mock_{name}")
     if ini not in (None, "", False):
         inipath = config.inipath or config.rootpath
@@ -217,13 +228,39 @@ def export_mock(
     yield handle
     errors = export_mock_server.take_errors()
     if _failed(node):  # its own failure says more than what followed from it
+        _bundle(export_mock_settings, handle, node)
         return
     from .testing.serving_errors import raise_first
 
-    raise_first(errors)
     strict = options.strict if options.strict is not None else export_mock_settings.strict
-    if strict:
-        handle.assert_conformant()
+    try:
+        raise_first(errors)
+        if strict:
+            handle.assert_conformant()
+    except Exception:
+        _bundle(export_mock_settings, handle, node)
+        raise
+
+
+def _bundle(settings: ExportMockSettings, handle: ExportMock, node: pytest.Item) -> None:
+    """With a bundle folder set, a failing test leaves its run bundle there."""
+    if settings.bundle_dir is None:
+        return
+    from .testing.bundles import write_test_bundle
+
+    path = write_test_bundle(handle.sandbox, Path(settings.bundle_dir), node.nodeid)
+    if path is not None:
+        node.config.stash.setdefault(_bundles, []).append(path)
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    """Where the failing tests' run bundles went, and how to look at one."""
+    written = config.stash.get(_bundles, [])
+    if written:
+        terminalreporter.write_sep("-", "pleo-export-mock run bundles of failing tests")
+        for path in written:
+            terminalreporter.write_line(str(path))
+        terminalreporter.write_line("judge one again: pleo-export-mock replay FILE --judge")
 
 
 def _failed(node: pytest.Item | pytest.Collector) -> bool:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .delivery import Event, HostPolicy, Outbox, export_job_created
-from .delivery.faults import DeliveryFaultPlan
+from .delivery.faults import DeliveryFaultPlan, DeliveryFaultRule
 from .domain.clock import FrozenClock, RunningClock
 from .domain.errors import JobNotFound
 from .domain.models import EntryState, ExportJob, ItemStatus, JobStatus
@@ -22,7 +22,7 @@ from .domain.policy import Policy
 from .domain.store import Store
 from .domain.subscriptions import EXPORT_JOB_CREATED
 from .faults import FaultPlan
-from .journal import Journal
+from .journal import Journal, JournalEntry
 from .scenarios.loader import load_scenario_text, resolve
 from .scenarios.model import EntrySpec, Scenario
 from .scenarios.seed import SeededSandbox, build_store
@@ -156,13 +156,13 @@ class Sandbox:
         generator = self.state.generators[company_id]
         spec = EntrySpec(key="added", at=(), overrides=overrides or {})
         payloads = []
-        for number in range(self._added + 1, self._added + count + 1):
+        for number in range(self.added + 1, self.added + count + 1):
             rng = store.ids.fork(f"added:{company_id}:{number}")
             payloads.append(generator.payload(rng, spec, before=store.now(), vendor_based=True))
         if check is not None:
             for payload in payloads:
                 check(company_id, payload)
-        self._added += count
+        self.added += count
         return [store.add_entry(company_id, payload).id for payload in payloads]
 
     def advance_clock(self, seconds: float) -> datetime:
@@ -265,7 +265,7 @@ class Sandbox:
         self.outbox.clear()  # undelivered events belong to the state being left
         self.outbox.faults.clear()
         self.outbox.faults.add(self.scenario.webhook_faults)
-        self._added = 0  # entries added after seeding, numbering their data streams
+        self.added = 0  # entries added after seeding: it numbers their data streams
         policy = self.config.policy or self.scenario.policy
         if self.config.clock == "running":  # times are relative to now: seed them again
             clock = RunningClock(self.config.start or datetime.now(UTC))
@@ -276,19 +276,59 @@ class Sandbox:
                 self.scenario, self.seed, policy, self.config.start or DEFAULT_START
             )
         self.faults = FaultPlan(self.scenario.faults, self.seed, state.job_ids)
-        store = state.store
-        store.job_created.append(lambda job: self._announce(store, job))
-        store.job_created.append(lambda job: self._tell_watchers(job, None))
-        store.status_changed.append(self._tell_watchers)
-        started = None if self.config.hold_timeline else store.now()
+        self._wire(state.store)
+        started = None if self.config.hold_timeline else state.store.now()
         self.timeline = Timeline(self.scenario.timeline, started)
         if self.config.clock == "running" and self.scenario.timeline:
             self._start_ticker()
         return state
 
+    def _wire(self, store: Store) -> None:
+        """Pleo's webhooks and the job watchers hear of every job the store makes or moves."""
+        store.job_created.append(lambda job: self._announce(store, job))
+        store.job_created.append(lambda job: self._tell_watchers(job, None))
+        store.status_changed.append(self._tell_watchers)
+
+    def install(self, restored: Restored) -> None:
+        """Put a whole state in place at once (a snapshot's restore, see snapshot/).
+
+        Deliveries still in flight belong to the state being left: they are dropped.
+        """
+        with self._lock:
+            self.scenario = restored.scenario
+            self.config = replace(self.config, seed=restored.seed, policy=restored.policy)
+            self.outbox.clear()
+            self.outbox.faults.resume(restored.webhook_faults)
+            self.journal.resume(restored.journal, restored.next_seq)
+            self.added = restored.added
+            self.at_start = dict(restored.at_start)
+            self.faults = restored.faults
+            self._wire(restored.state.store)
+            self.timeline = restored.timeline
+            self.state = restored.state
+        if self.config.clock == "running" and self.timeline.pending:
+            self._start_ticker()
+
     def _tell_watchers(self, job: ExportJob, before: JobStatus | None) -> None:
         for watcher in self.job_watchers:
             watcher(job, before)
+
+
+@dataclass(frozen=True, slots=True)
+class Restored:
+    """A whole state to put in place at once: what `Sandbox.install` takes."""
+
+    scenario: Scenario
+    seed: int
+    policy: Policy
+    state: SeededSandbox
+    at_start: dict[str, JobAtStart]
+    faults: FaultPlan
+    webhook_faults: list[tuple[DeliveryFaultRule, int]]
+    timeline: Timeline
+    added: int
+    journal: list[JournalEntry]
+    next_seq: int
 
 
 class FirstMoments:

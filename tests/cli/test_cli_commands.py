@@ -12,7 +12,7 @@ import pytest
 from pleo_export_mock.cli import _parser, main
 from pleo_export_mock.cli_numbers import NUMBER_RANGES
 
-COMMANDS = ("serve", "verify", "rules", "scenarios", "fuzz", "drift")
+COMMANDS = ("serve", "verify", "replay", "rules", "scenarios", "fuzz", "drift")
 
 
 def _subcommands() -> dict[str, argparse.ArgumentParser]:

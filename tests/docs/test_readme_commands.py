@@ -2,9 +2,10 @@
 
 The commands run in README order with bash, in an empty folder beside a link to `./dev`
 (so files they write land there), with `.venv` already set up by the `./dev test` running
-this. A `serve` runs in the background until the next one or the end; the one change made
-to what is typed is the port: each `serve` gets `--port 0`, and `127.0.0.1:8080` in the
-commands after it becomes the port it chose, so a busy 8080 on this machine cannot fail it.
+this. A `serve` (or a `replay` that serves) runs in the background until the next one or the
+end; the one change made to what is typed is the port: each gets `--port 0`, and
+`127.0.0.1:8080` in the commands after it becomes the port it chose, so a busy 8080 on this
+machine cannot fail it.
 
 A block preceded by `<!-- readme-test: exits N -->` must exit N (a run shown failing on
 purpose); one preceded by `<!-- readme-test: skip (reason) -->` is not run; `./dev test` is not
@@ -53,7 +54,8 @@ class Command:
         """Whether this starts a sandbox that runs until stopped."""
         words = self.text.split()
         starts = words[:2] == ["./dev", "serve"] or words[:3] == ["./dev", "cli", "serve"]
-        return starts and "--help" not in words
+        replays = words[:3] == ["./dev", "cli", "replay"] and "--judge" not in words
+        return (starts or replays) and "--help" not in words
 
 
 def readme_commands() -> list[Command]:

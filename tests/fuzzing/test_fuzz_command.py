@@ -50,8 +50,12 @@ def test_passes_on_the_sandbox_and_writes_junit(
 ) -> None:
     junit = tmp_path / "fuzz.xml"
     assert fuzz("--url", server.url, "--api-key", api_key, "--report-junit", str(junit)) == 0
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
     assert "verdict: PASS: no failures in 9 operations" in out
+    # progress on stderr, a line per operation and phase as each finishes
+    assert re.search(
+        r"^fuzz: fuzzing GET /v3/export-jobs: \d+ case\(s\), 0 failure\(s\)$", err, re.M
+    )
     assert re.search(r"\d+ cases in [\d.]+ s \(seed 1,", out)
     assert "stateful success" in out
     suite = ET.parse(junit).getroot().find("testsuite")
@@ -66,8 +70,10 @@ def test_bearer_token_in_a_header_works_too(
 ) -> None:
     token = next(c.secret for c in sandbox.state.credentials if c.kind.value == "bearer")
     header = f"Authorization: Bearer {token}"
-    assert main(["fuzz", "--max-examples", "1", "--url", server.url, "--header", header]) == 0
-    assert "verdict: PASS" in capsys.readouterr().out
+    command = ["fuzz", "--max-examples", "1", "--url", server.url, "--header", header, "--quiet"]
+    assert main(command) == 0
+    out, err = capsys.readouterr()
+    assert "verdict: PASS" in out and "fuzz: " not in err
 
 
 class DropJobData:

@@ -111,6 +111,16 @@ class DeliveryFaultPlan:
         with self._lock:
             self._rules.clear()
 
+    def counts(self) -> list[tuple[DeliveryFaultRule, int]]:
+        """Each rule with the events it spoiled so far (for a snapshot)."""
+        with self._lock:
+            return [(rule, used) for rule, used in self._rules]
+
+    def resume(self, counts: list[tuple[DeliveryFaultRule, int]]) -> None:
+        """Take over a snapshot's rules and counts, all at once."""
+        with self._lock:
+            self._rules = [[rule, used] for rule, used in counts]
+
     def choose(self, company_id: str) -> DeliveryFault | None:
         """The fault of a new event of this company, counting it against its rule."""
         with self._lock:

@@ -29,6 +29,22 @@ class IdFactory:
             twin._random.setstate(self._random.getstate())
         return twin
 
+    @property
+    def seed(self) -> int:
+        return self._seed
+
+    def position(self) -> tuple[object, ...]:
+        """Where the id stream stands (random.getstate()): a snapshot keeps it."""
+        with self._lock:
+            return self._random.getstate()
+
+    @classmethod
+    def at(cls, seed: int, position: tuple[object, ...]) -> IdFactory:
+        """A factory of `seed` going on from `position` (a snapshot's restore)."""
+        factory = cls(seed)
+        factory._random.setstate(position)
+        return factory
+
     def fork(self, label: str) -> random.Random:
         """An independent seeded stream (e.g. for generated data) that does not shift the ids."""
         return random.Random(f"{self._seed}:{label}")

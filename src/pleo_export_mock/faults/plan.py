@@ -66,6 +66,24 @@ class FaultPlan:
         with self._lock:
             self._rules, self._matched, self._fired = [], [], []
 
+    def counts(self) -> list[tuple[FaultRule, int, int]]:
+        """Each rule with the calls it matched and the faults it fired (for a snapshot)."""
+        with self._lock:
+            return list(zip(self._rules, self._matched, self._fired, strict=True))
+
+    def draws(self) -> tuple[object, ...]:
+        """Where the stream deciding `probability` rules stands (random.getstate())."""
+        with self._lock:
+            return self._random.getstate()
+
+    def resume(self, counts: list[tuple[FaultRule, int, int]], draws: tuple[object, ...]) -> None:
+        """Take over the rules, counts and draws of a snapshot, all at once."""
+        with self._lock:
+            self._rules = [rule for rule, _, _ in counts]
+            self._matched = [matched for _, matched, _ in counts]
+            self._fired = [fired for _, _, fired in counts]
+            self._random.setstate(draws)
+
     def choose(self, call: CallInfo) -> Fault | None:
         """The fault for this call (the first rule that fires), counting every match."""
         with self._lock:
@@ -82,7 +100,7 @@ class FaultPlan:
     def describe(self) -> list[dict[str, object]]:
         with self._lock:
             return [
-                {"rule": _rule_dict(rule), "matched": matched, "fired": fired}
+                {"rule": rule_dict(rule), "matched": matched, "fired": fired}
                 for rule, matched, fired in zip(
                     self._rules, self._matched, self._fired, strict=True
                 )
@@ -108,7 +126,7 @@ class FaultPlan:
         return self._random.random() < (rule.probability or 0)
 
 
-def _rule_dict(rule: FaultRule) -> dict[str, object]:
+def rule_dict(rule: FaultRule) -> dict[str, object]:
     fault = rule.fault
     raw: dict[str, object] = {"operation": rule.operation, "kind": fault.kind}
     optional = {

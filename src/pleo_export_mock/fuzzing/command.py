@@ -27,6 +27,7 @@ class FuzzRequest:
     max_examples: int = DEFAULT_MAX_EXAMPLES
     seed: int = DEFAULT_SEED
     junit: Path | None = None
+    quiet: bool = False  # no progress line per operation and phase on stderr
 
 
 def fuzz_command(request: FuzzRequest, out: TextIO | None = None) -> int:
@@ -41,14 +42,19 @@ def fuzz_command(request: FuzzRequest, out: TextIO | None = None) -> int:
         flush=True,
     )
     options = FuzzOptions(headers=headers, max_examples=request.max_examples, seed=request.seed)
-    result = fuzz_url(url, default_spec_path(), options)
+    progress = None if request.quiet else _to_stderr
+    result = fuzz_url(url, default_spec_path(), options, progress)
     print(format_summary(result, url), end="", file=out, flush=True)
     if request.junit is not None:
         _write(request.junit, to_junit(result, url))
     return 0 if result.ok else 1
 
 
-def _engine() -> Callable[[str, Path, FuzzOptions], FuzzResult]:
+def _to_stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)  # stdout carries the report
+
+
+def _engine() -> Callable[[str, Path, FuzzOptions, Callable[[str], None] | None], FuzzResult]:
     """Schemathesis is a test extra, not a dependency of the sandbox: say so if it is missing."""
     try:
         from .run import fuzz_url

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication
 
 PhaseHook = Callable[[str], None]
+Progress = Callable[[str], None]  # told a line per operation and phase as each finishes
 TESTING_PHASES = frozenset(
     {PhaseName.EXAMPLES, PhaseName.COVERAGE, PhaseName.FUZZING, PhaseName.STATEFUL_TESTING}
 )
@@ -40,15 +41,20 @@ def fuzz_wsgi(
         return execute(schema, options, before_phase)
 
 
-def fuzz_url(url: str, spec_path: Path, options: FuzzOptions) -> FuzzResult:
+def fuzz_url(
+    url: str, spec_path: Path, options: FuzzOptions, progress: Progress | None = None
+) -> FuzzResult:
     """Fuzz a server at `url` against the spec in `spec_path` (not the one it may serve)."""
     config = build_config(replace(options, base_url=url))
     schema = schemathesis.openapi.from_path(str(spec_path), config=config)
-    return execute(schema, options)
+    return execute(schema, options, progress=progress)
 
 
 def execute(
-    schema: OpenApiSchema, options: FuzzOptions, before_phase: PhaseHook | None = None
+    schema: OpenApiSchema,
+    options: FuzzOptions,
+    before_phase: PhaseHook | None = None,
+    progress: Progress | None = None,
 ) -> FuzzResult:
     result = FuzzResult(options.seed, options.max_examples, operation_labels(schema))
     started = time.perf_counter()
@@ -56,9 +62,21 @@ def execute(
         starting = _testing_phase_started(event)
         if starting is not None and before_phase is not None:
             before_phase(starting)  # the event comes before the phase sends anything
+        if progress is not None and isinstance(event, events.ScenarioFinished):
+            progress(_progress_line(event))
         _collect(result, event)
     result.duration_s = time.perf_counter() - started
     return result
+
+
+def _progress_line(event: events.ScenarioFinished) -> str:
+    """`fuzz: fuzzing GET /v3/export-jobs: 20 case(s), 0 failure(s)`"""
+    recorder = event.recorder
+    failed = sum(1 for checks in recorder.checks.values() for c in checks if c.failure_info)
+    return (
+        f"fuzz: {event.phase.value} {recorder.label}: {len(recorder.cases)} case(s), "
+        f"{failed} failure(s)"
+    )
 
 
 def _testing_phase_started(event: events.EngineEvent) -> str | None:

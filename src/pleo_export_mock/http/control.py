@@ -11,6 +11,7 @@ from ..delivery.faults import parse_delivery_faults
 from ..domain.clock import format_timestamp
 from ..faults import parse_rules
 from ..journal.export import to_har, to_ndjson
+from ..snapshot import SnapshotError, restore_snapshot, take_snapshot
 from . import dashboard, errors, serialize, state_view
 from .call import Call, Handler, Reply
 from .entry_check import check_new_entry
@@ -136,6 +137,18 @@ def fire_webhook(call: Call) -> Reply:
     return Reply(202, {"data": data})
 
 
+def get_snapshot(call: Call) -> Reply:
+    try:
+        return Reply(200, take_snapshot(call.sandbox))
+    except SnapshotError as problem:
+        raise errors.snapshot_unavailable(problem) from None
+
+
+def put_snapshot(call: Call) -> Reply:
+    restore_snapshot(call.sandbox, call.body)  # refused whole, before anything changes
+    return Reply(200, state_view.summary(call.sandbox))
+
+
 def get_job_state(call: Call) -> Reply:
     return Reply(200, state_view.job_with_items(call.sandbox, call.params["jobId"]))
 
@@ -163,5 +176,7 @@ CONTROL_HANDLERS: dict[str, Handler] = {
     "addWebhookFaults": add_webhook_faults,
     "clearWebhookFaults": clear_webhook_faults,
     "fireWebhook": fire_webhook,
+    "getSnapshot": get_snapshot,
+    "putSnapshot": put_snapshot,
     **OAUTH_CONTROL_HANDLERS,
 }

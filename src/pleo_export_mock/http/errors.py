@@ -12,6 +12,7 @@ from ..domain import errors as domain
 from ..domain.oauth import GrantNotFound
 from ..errors import ToolError
 from ..faults import Fault, FaultSpecError
+from ..snapshot import SnapshotError
 from ..validation import RequestInvalid, Violation
 
 
@@ -51,7 +52,11 @@ _DOMAIN_ERRORS: dict[type[domain.DomainError], tuple[int, str]] = {
 def from_refusal(error: domain.DomainError | ToolError) -> ApiError:
     """A refusal from below: the domain's, or a broken scenario or fault rule sent to /_mock."""
     if isinstance(error, ToolError):
-        code = "INVALID_FAULT" if isinstance(error, FaultSpecError) else "INVALID_SCENARIO"
+        code = "INVALID_SCENARIO"
+        if isinstance(error, FaultSpecError):
+            code = "INVALID_FAULT"
+        elif isinstance(error, SnapshotError):
+            code = "INVALID_SNAPSHOT"
         return ApiError(400, code, str(error))
     for kind in type(error).__mro__:
         if kind in _DOMAIN_ERRORS:
@@ -87,6 +92,11 @@ def from_invalid_request(error: RequestInvalid) -> ApiError:
 def missing_parameter(name: str) -> ApiError:
     """A parameter the spec leaves optional (as Pleo's does) but the operation cannot do without."""
     return ApiError(400, "INVALID_REQUEST", f"query parameter {name!r}: is required")
+
+
+def snapshot_unavailable(error: SnapshotError) -> ApiError:
+    """The state cannot be written down (a scenario built in Python has no YAML to carry)."""
+    return ApiError(409, "SNAPSHOT_UNAVAILABLE", str(error))
 
 
 def not_found(path: str) -> ApiError:

@@ -7,6 +7,7 @@ Queried with the vocabulary of unittest.mock and respx (`called`, `call_count`, 
 from __future__ import annotations
 
 import itertools
+import json
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -210,6 +211,21 @@ class Journal(CallList):
             self._kept.clear()
             self._next, self._bytes = 1, 0
 
+    def resume(self, entries: list[JournalEntry], next_seq: int) -> None:
+        """Hold these entries, and number the next one `next_seq` (a snapshot's restore).
+
+        Each weighs its bodies as JSON plus the usual overhead, so the bounds hold for them too.
+        """
+        with self._lock:
+            self._kept = deque(_Kept(entry.seq, entry, _weight(entry)) for entry in entries)
+            self._next, self._bytes = next_seq, sum(kept.size for kept in self._kept)
+            self._trim()
+
+    @property
+    def next_seq(self) -> int:
+        """The number the next entry gets."""
+        return self._next
+
     def snapshot(self) -> CallList:
         """A frozen copy, for evaluating rules while the server may still record."""
         return CallList(self._rows())
@@ -236,6 +252,14 @@ class Journal(CallList):
             chosen = list(itertools.islice(kept, start, stop))
             keep_built = self.max_bytes is None
             return CallList([one.entry(keep_built) for one in chosen])
+
+
+RESTORED_OVERHEAD = 512  # what an entry weighs beside its bodies (http/recording.py's too)
+
+
+def _weight(entry: JournalEntry) -> int:
+    bodies = (entry.request_body, entry.response_body)
+    return sum(len(json.dumps(body, ensure_ascii=False)) for body in bodies) + RESTORED_OVERHEAD
 
 
 @dataclass(slots=True)

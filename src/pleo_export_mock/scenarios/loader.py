@@ -59,7 +59,7 @@ def _load(text: str, source: str) -> tuple[Scenario, Source]:
     scenario = build_scenario(parsed)
     check_scenario(scenario, parsed)
     check_coherence(scenario, parsed)  # expectations the credentials can reach
-    return scenario, parsed
+    return dataclasses.replace(scenario, text=text), parsed
 
 
 def _load_file(path: Path, expected_name: str | None) -> Scenario:

@@ -165,6 +165,8 @@ class Scenario:
     timeline: tuple[TimelineStep, ...] = ()  # what users do while the connector runs, in order
     source: str = "<body>"  # the file as shown in messages, or what the text came from
     path: Path | None = None  # the file it was read from, if any
+    # The YAML it was loaded from ("" when built in Python): what a snapshot carries
+    text: str = field(default="", compare=False, repr=False)
 
     def company(self, key: str) -> CompanySpec:
         for company in self.companies:

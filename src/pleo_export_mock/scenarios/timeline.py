@@ -30,6 +30,19 @@ class _Progress:
     note: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class StepPosition:
+    """How far one step got: what a snapshot keeps of it."""
+
+    status: str  # waiting, blocked, played or refused
+    entry_ids: list[str] | None
+    job_id: str | None
+    note: str | None
+
+
+STEP_STATUSES = (WAITING, BLOCKED, PLAYED, REFUSED)
+
+
 @dataclass(slots=True)
 class Timeline:
     """The steps of one scenario from one start; a reset starts a new Timeline."""
@@ -75,6 +88,21 @@ class Timeline:
                 if job_id is not None:
                     made.append(job_id)
         return made
+
+    def positions(self) -> list[StepPosition]:
+        """How far each step got, in order (for a snapshot)."""
+        with self._lock:
+            return [StepPosition(p.status, p.entry_ids, p.job_id, p.note) for p in self._progress]
+
+    def resume(self, started_at: datetime | None, positions: list[StepPosition]) -> None:
+        """Take over a snapshot's start and step positions, one per step."""
+        if len(positions) != len(self._progress):
+            raise ValueError(f"{len(positions)} step positions for {len(self.steps)} steps")
+        with self._lock:
+            self.started_at = started_at
+            for progress, at in zip(self._progress, positions, strict=True):
+                progress.status, progress.job_id, progress.note = at.status, at.job_id, at.note
+                progress.entry_ids = None if at.entry_ids is None else list(at.entry_ids)
 
     @property
     def pending(self) -> bool:

@@ -23,6 +23,8 @@ SETTING_HELP = {
     "clock": "sandbox clock: frozen (default) or running",
     "strict": "judge the connector's requests after every export_mock test (true/false)",
     "host": "address the sandbox server listens on (default: 127.0.0.1)",
+    "bundle_dir": "write a run bundle (`pleo-export-mock replay`) of each failing export_mock "
+    "test into this folder",
 }
 SETTINGS = tuple(SETTING_HELP)
 

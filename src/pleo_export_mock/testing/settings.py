@@ -46,6 +46,7 @@ class ExportMockSettings:
     clock: ClockMode = "frozen"
     strict: bool = False
     host: str = "127.0.0.1"
+    bundle_dir: str | None = None  # a folder for a run bundle of each failing test
 
     @classmethod
     def parse(cls, found: Mapping[str, tuple[str, str]]) -> ExportMockSettings:

@@ -15,6 +15,22 @@ from .registry import RULES
 
 
 @dataclass(frozen=True, slots=True)
+class Judged:
+    """How the verdict was reached: for which companies, with which rules made errors."""
+
+    companies: tuple[str, ...]
+    as_errors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshots:
+    """The sandbox's whole state when the connector started, and when it was judged."""
+
+    start: dict[str, Any]
+    final: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
 class Outcome:
     """One scenario's run: the sandbox, the connector, the verdict."""
 
@@ -26,6 +42,8 @@ class Outcome:
     # Every job as the run left it, with its items: {"data": job, "items": [...]}, as
     # GET /_mock/jobs/{jobId} shows them (the HTML report's final state).
     jobs: tuple[dict[str, Any], ...] = ()
+    judged: Judged | None = None  # None: judged by hand (a test's sandbox)
+    snapshots: Snapshots | None = None  # kept when a run bundle is asked for
 
 
 def format_text(

@@ -12,10 +12,11 @@ from ..http.connector_env import connector_env, connector_process_env
 from ..http.state_view import job_with_items
 from ..sandbox import Sandbox, SandboxConfig
 from ..server import SandboxServer
+from ..snapshot import take_snapshot
 from .evaluate import evaluate
 from .launch import run_process
 from .progress import Progress
-from .report import Outcome
+from .report import Judged, Outcome, Snapshots
 from .service import ServiceWatch
 
 
@@ -31,6 +32,8 @@ class VerifyOptions:
         False  # a long-running connector: hold the timeline till ready, SIGTERM when done
     )
     ready_url: str | None = None  # service mode: ready once this answers 2xx (else: subscribed)
+    label: str = ""  # which run of several this is ("run 3 of 24: "), for the progress line
+    snapshots: bool = False  # keep the state at the start and at the end (`verify --bundle`)
 
 
 def verify(options: VerifyOptions) -> Outcome:
@@ -38,12 +41,13 @@ def verify(options: VerifyOptions) -> Outcome:
     config = SandboxConfig(seed=options.seed, clock="running", hold_timeline=options.service)
     sandbox = Sandbox(options.scenario, config)
     app = create_app(sandbox, HttpSettings(response_violations="log"))
-    api_key, token = _credentials(sandbox)
+    api_key, token = connector_credentials(sandbox)
     company_id = (api_key or token).company_ids[0]  # type: ignore[union-attr]
     watch = None
+    start = take_snapshot(sandbox) if options.snapshots else None
     if options.progress is not None:
         print(
-            f"verify: scenario {sandbox.scenario.name} (seed {sandbox.seed}): "
+            f"verify: {options.label}scenario {sandbox.scenario.name} (seed {sandbox.seed}): "
             f"running `{' '.join(options.command)}`",
             file=options.progress,
             flush=True,
@@ -56,11 +60,21 @@ def verify(options: VerifyOptions) -> Outcome:
         env = connector_process_env(given)
         run = run_process(options.command, env, options.timeout, watch, until)
     sandbox.close()  # the run is over: no delivery may still reach the connector's endpoint
-    companies = {company_id}
     strict = ("uses-current-api",) if options.no_deprecated else ()
-    verdict = evaluate(sandbox, companies, run=run, as_errors=strict)
+    verdict = evaluate(sandbox, {company_id}, run=run, as_errors=strict)
+    kept = None if start is None else Snapshots(start, take_snapshot(sandbox))
+    judged = Judged((company_id,), strict)
     journal = sandbox.journal.snapshot()
-    return Outcome(sandbox.scenario.name, sandbox.seed, verdict, journal, run, final_jobs(sandbox))
+    return Outcome(
+        sandbox.scenario.name,
+        sandbox.seed,
+        verdict,
+        journal,
+        run,
+        jobs=final_jobs(sandbox),
+        judged=judged,
+        snapshots=kept,
+    )
 
 
 def final_jobs(sandbox: Sandbox) -> tuple[dict[str, Any], ...]:
@@ -68,7 +82,7 @@ def final_jobs(sandbox: Sandbox) -> tuple[dict[str, Any], ...]:
     return tuple(job_with_items(sandbox, job.id) for job in sandbox.store.jobs())
 
 
-def _credentials(sandbox: Sandbox) -> tuple[Credential | None, Credential | None]:
+def connector_credentials(sandbox: Sandbox) -> tuple[Credential | None, Credential | None]:
     """The first company's API key and bearer token: what the connector is given."""
     first = sandbox.store.companies()[0].id
     mine = [c for c in sandbox.state.credentials if first in c.company_ids]

@@ -1,0 +1,47 @@
+"""Serving one sandbox in the foreground until Ctrl+C: what `serve` and `replay` share."""
+
+from __future__ import annotations
+
+import gc
+import logging
+import sys
+
+from .errors import UsageError
+from .http import HttpSettings, create_app
+from .sandbox import Sandbox
+from .server import LOG_FORMAT, LOG_TIME_FORMAT, AccessLog, JobLog, SandboxServer
+from .summary import describe_sandbox
+from .verify.live import live_verdict
+
+# A long run's journal keeps the latest exchanges only, by count and by the bytes of their
+# bodies (docs/decisions.md, "Journal").
+SERVE_JOURNAL_ENTRIES = 10_000
+SERVE_JOURNAL_BYTES = 64 * 1024 * 1024
+
+
+def serve_in_foreground(sandbox: Sandbox, host: str, port: int, threads: int, quiet: bool) -> int:
+    """The banner, then a log line per request, job transition and fault, until stopped."""
+    sandbox.journal.max_entries = SERVE_JOURNAL_ENTRIES
+    sandbox.journal.max_bytes = SERVE_JOURNAL_BYTES
+    # The dashboard at /_mock/ shows the verdict so far: the app is given the verifier.
+    app = create_app(sandbox, HttpSettings(response_violations="log", judge=live_verdict))
+    app.api.observers.append(JobLog(sandbox))  # the Export API's faults; jobs as they change
+    logging.basicConfig(
+        level=logging.INFO, format=LOG_FORMAT, datefmt=LOG_TIME_FORMAT, stream=sys.stdout
+    )
+    # waitress reports every request that waits for a free thread; under load that drowns the log.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    if quiet:
+        logging.getLogger("pleo_export_mock.access").setLevel(logging.WARNING)
+    try:
+        server = SandboxServer(AccessLog(app), host=host, port=port, threads=threads)
+    except OSError as problem:
+        raise UsageError(f"cannot listen on {host}:{port}: {problem.strerror}") from None
+    print(describe_sandbox(sandbox, server.url), flush=True)
+    # The seeded state lives as long as the process: keep the collector from rescanning it.
+    gc.freeze()
+    try:
+        server.serve_forever()
+    finally:
+        sandbox.close()  # no webhook leaves a server that has stopped
+    return 0
