@@ -38,7 +38,9 @@ def test_the_webhook_connector_passes_the_webhooks_scenario_as_a_service(
     assert len(started) == 4 and set(started.values()) == {1}  # the duplicate processed once
     deliveries = [e for e in journal if e.direction == "outbound"]
     forged = [e for e in deliveries if e.fault_kind == "bad_signature"]
-    assert forged and all(e.status == 401 for e in forged)
+    # Refused; its retry 5 s later may find the connector already stopped (no answer at all).
+    assert forged and forged[0].status == 401, [(e.seq, e.status) for e in forged]
+    assert all(e.status in (401, 0) for e in forged), [(e.seq, e.status) for e in forged]
     sent = [e for e in deliveries if e.fault_kind != "lost"]
     doubled = Counter(e.request_headers["webhook-id"] for e in sent)
     assert 2 in doubled.values()
