@@ -1,49 +1,50 @@
 """The work `serve` does before its first answer, in one process, for instruction counts.
 
-    valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null \\
         .venv/bin/python bench/startup_work.py [clock|export]
 
-What `pleo-export-mock serve` runs up to its first answer, minus the socket's wait: the
-command line's imports, the sandbox, the app, the server's socket, then one request (GET
-/_mock/clock, or GET /v3/export-jobs with the scenario's API key) through the WSGI app.
-Wall time on a shared machine moves with the load; callgrind's instruction count ("Collected")
-does not, so a change to start-up can be judged by it. Prints CPU seconds as a rough guide.
+What `pleo-export-mock serve --port 0 --quiet` runs up to its first answer, minus the wait on
+the socket: the command line's imports, the sandbox, the app, the listening socket and the
+banner (`cli._start_serving`, the collector off as `serve` has it), then one request through
+the server's WSGI app: GET /_mock/clock, or GET /v3/export-jobs with the scenario's API key.
+Wall time on a shared machine moves with the load; callgrind's instruction count
+("Collected") does not, so a change to start-up can be judged by it. Prints the answer's
+status and the CPU seconds, a rough guide.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import io
 import sys
 import time
 import wsgiref.util
 
 started = time.process_time()
-CLOCK = "/_mock/clock"
 
 
 def first_answer(which: str) -> str:
     from pleo_export_mock import cli
 
+    gc.disable()
     args = cli._parser().parse_args(["serve", "--port", "0", "--quiet"])
-    from pleo_export_mock.http import HttpSettings, create_app
-    from pleo_export_mock.sandbox import Sandbox, SandboxConfig
-    from pleo_export_mock.server import AccessLog, SandboxServer
-    from pleo_export_mock.summary import describe_sandbox
-
-    sandbox = Sandbox(args.scenario, SandboxConfig(seed=args.seed, clock=args.clock))
-    app = create_app(sandbox, HttpSettings(response_violations="log"))
-    server = SandboxServer(AccessLog(app), host=args.host, port=0, threads=args.threads)
-    describe_sandbox(sandbox, server.url)
-    environ: dict[str, object] = {"PATH_INFO": CLOCK, "SERVER_PORT": str(server.port)}
-    wsgiref.util.setup_testing_defaults(environ)
+    with contextlib.redirect_stdout(io.StringIO()):  # the banner
+        sandbox, server = cli._start_serving(args)
+    gc.freeze()
+    gc.enable()
+    environ: dict[str, object] = {"PATH_INFO": "/_mock/clock", "REMOTE_ADDR": "127.0.0.1"}
     if which == "export":
         from pleo_export_mock.http.state_view import authorization_header
 
         environ["PATH_INFO"] = "/v3/export-jobs"
         environ["QUERY_STRING"] = "statuses=pending"
         environ["HTTP_AUTHORIZATION"] = authorization_header(sandbox.state.credentials[0])
+    wsgiref.util.setup_testing_defaults(environ)
     seen: list[str] = []
+    app = server._server.application
     b"".join(app(environ, lambda status, headers, exc_info=None: seen.append(status)))
-    server._server.close()
+    server.stop()
     sandbox.close()
     return seen[0]
 

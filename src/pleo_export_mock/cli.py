@@ -9,12 +9,16 @@ import logging
 import os
 import sys
 from datetime import datetime
-from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .cli_help import describe_commands
+from .cli_help import VersionAction, describe_commands
 from .cli_numbers import check_numbers
 from .errors import ToolError, UsageError
+
+if TYPE_CHECKING:
+    from .sandbox import Sandbox
+    from .server import SandboxServer
 
 # `serve` may run for days: its journal keeps the latest exchanges only, by count and by the
 # bytes of their bodies (docs/decisions.md, "Journal").
@@ -60,9 +64,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog="`pleo-export-mock COMMAND --help` shows a command's options, examples and exit "
         "codes.",
     )
-    parser.add_argument(
-        "--version", action="version", version=f"%(prog)s {version('pleo-export-mock')}"
-    )
+    parser.add_argument("--version", action=VersionAction)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     serve = commands.add_parser("serve", help="run the sandbox on a loopback port")
@@ -216,6 +218,23 @@ def _timestamp(text: str) -> datetime:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    # Start-up allocates much and frees little: the collector would scan it all for nothing.
+    gc.disable()
+    try:
+        sandbox, server = _start_serving(args)
+        # The seeded state lives as long as the process: keep the collector from rescanning it.
+        gc.freeze()
+    finally:
+        gc.enable()
+    try:
+        server.serve_forever()
+    finally:
+        sandbox.close()  # no webhook leaves a server that has stopped
+    return 0
+
+
+def _start_serving(args: argparse.Namespace) -> tuple[Sandbox, SandboxServer]:
+    """The sandbox and its server, listening, with the banner printed."""
     from .http import HttpSettings, create_app
     from .sandbox import Sandbox, SandboxConfig
     from .server import LOG_FORMAT, LOG_TIME_FORMAT, AccessLog, JobLog, SandboxServer
@@ -244,13 +263,7 @@ def _serve(args: argparse.Namespace) -> int:
     except OSError as problem:
         raise UsageError(f"cannot listen on {args.host}:{args.port}: {problem.strerror}") from None
     print(describe_sandbox(sandbox, server.url), flush=True)
-    # The seeded state lives as long as the process: keep the collector from rescanning it.
-    gc.freeze()
-    try:
-        server.serve_forever()
-    finally:
-        sandbox.close()  # no webhook leaves a server that has stopped
-    return 0
+    return sandbox, server
 
 
 def _verify(args: argparse.Namespace) -> int:

@@ -7,7 +7,6 @@ and the same as a small HTML page when a browser says it prefers one.
 from __future__ import annotations
 
 from html import escape
-from importlib.metadata import version
 from typing import Any
 
 from werkzeug.datastructures import MIMEAccept
@@ -34,6 +33,8 @@ def index(call: Call) -> Reply:
 
 def describe(call: Call) -> dict[str, Any]:
     base = call.request.host_url.rstrip("/")
+    from importlib.metadata import version  # here: most starts never need it
+
     document = control_plane_spec().document
     return {
         "name": "pleo-export-mock",
