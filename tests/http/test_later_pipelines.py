@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import threading
@@ -39,6 +40,17 @@ def test_a_later_api_answers_its_first_request(sandbox: Sandbox) -> None:
     assert client.get("/oauth/openapi.json").json["info"]["title"]
     discovery = client.get("/.well-known/oauth-authorization-server")
     assert discovery.status_code == 200 and "token_endpoint" in discovery.json
+
+
+def test_each_spec_is_served_as_the_pipeline_that_uses_it_reads_it(sandbox: Sandbox) -> None:
+    app = create_app(sandbox)
+    client = Client(app)
+    documents = app.documents
+    assert len(documents) == 5
+    for path, document in documents.items():
+        assert client.get(path).json == json.loads(json.dumps(document)), path
+    assert documents["/openapi-v0-v2.json"] is app.legacy.table.spec.document
+    assert documents["/oauth/openapi.json"] is app.oauth.table.spec.document
 
 
 def test_racing_first_requests_get_one_whole_pipeline() -> None:

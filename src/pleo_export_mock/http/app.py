@@ -99,12 +99,13 @@ class SandboxApp:
             (LEGACY_PREFIXES, "legacy"),
             ((FILES_PREFIX,), "files"),
         )
-        self._documents: dict[str, Callable[[], dict[str, Any]]] = {
-            "/openapi.json": lambda: self.spec.document,
-            f"{CONTROL_PREFIX}/openapi.json": lambda: control_plane_spec().document,
-            "/openapi-v0-v2.json": lambda: legacy_spec().document,
-            "/openapi-webhook-subscriptions.json": lambda: subscriptions_spec().document,
-            "/oauth/openapi.json": lambda: shipped_spec(OAUTH_SPEC).document,
+        # Each spec is served by the pipeline that uses it, so the two never differ.
+        self._documents = {
+            "/openapi.json": "api",
+            f"{CONTROL_PREFIX}/openapi.json": "control",
+            "/openapi-v0-v2.json": "legacy",
+            "/openapi-webhook-subscriptions.json": "subscriptions",
+            "/oauth/openapi.json": "oauth",
         }
 
     def _legacy(self) -> Pipeline:
@@ -164,16 +165,23 @@ class SandboxApp:
 
     @property
     def legacy_spec(self) -> Spec:
-        return legacy_spec()
+        return self.legacy.table.spec
 
     @property
     def subscriptions_spec(self) -> Spec:
-        return subscriptions_spec()
+        return self.subscriptions.table.spec
 
     @property
     def documents(self) -> dict[str, dict[str, Any]]:
         """Every spec the app serves, by the path it is served at."""
-        return {path: document() for path, document in self._documents.items()}
+        return {
+            path: self._pipeline(name).table.spec.document for path, name in self._documents.items()
+        }
+
+    def _pipeline(self, name: str) -> Pipeline:
+        if name == "api":
+            return self.api
+        return self.control if name == "control" else self._later.get(name)
 
     @property
     def handlers(self) -> dict[str, Handler]:
@@ -186,9 +194,10 @@ class SandboxApp:
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         request = read_request(environ, self.settings.max_body_bytes)
-        document = self._documents.get(request.path)
-        if document is not None:
-            return json_response(200, document())(environ, start_response)
+        served = self._documents.get(request.path)
+        if served is not None:
+            document = self._pipeline(served).table.spec.document
+            return json_response(200, document)(environ, start_response)
         return self._pipeline_for(request.path)(request, self.sandbox)(environ, start_response)
 
     def _pipeline_for(self, path: str) -> Pipeline:
@@ -197,7 +206,7 @@ class SandboxApp:
             return self.control
         for prefixes, name in self._prefixes:
             if path.startswith(prefixes):
-                return self.control if name == "control" else self._later.get(name)
+                return self._pipeline(name)
         return self.api
 
 

@@ -18,6 +18,7 @@ import hashlib
 import marshal
 import os
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -71,8 +72,8 @@ def _write(path: Path, key: str, document: Any) -> None:  # Any: marshal checks 
         data = marshal.dumps((key, document))
     except ValueError:  # a value marshal cannot hold (a YAML timestamp, say): parse each time
         return
-    # Written aside and renamed into place, so another process never reads half a file.
-    partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    # Written aside and renamed into place, so another process or thread never reads half a file.
+    partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         path.parent.mkdir(exist_ok=True)
         partial.write_bytes(data)
