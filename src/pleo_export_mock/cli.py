@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from datetime import datetime
-from importlib.metadata import version
 from pathlib import Path
 
 from .cli_drift import add_drift_command
-from .cli_help import describe_commands
+from .cli_help import VersionAction, describe_commands
 from .cli_numbers import check_numbers
 from .cli_replay import add_replay
 from .cli_serve import SERVE_JOURNAL_ENTRIES as SERVE_JOURNAL_ENTRIES
@@ -56,9 +56,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog="`pleo-export-mock COMMAND --help` shows a command's options, examples and exit "
         "codes.",
     )
-    parser.add_argument(
-        "--version", action="version", version=f"%(prog)s {version('pleo-export-mock')}"
-    )
+    parser.add_argument("--version", action=VersionAction)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     serve = commands.add_parser("serve", help="run the sandbox on a loopback port")
@@ -159,13 +157,20 @@ def _serve(args: argparse.Namespace) -> int:
     from .cli_serve import serve_in_foreground
     from .sandbox import Sandbox, SandboxConfig
 
+    # Start-up allocates much and frees little: the collector would scan it all for nothing.
+    # serve_in_foreground turns it on again once the state is built and frozen.
+    gc.disable()
     webhook_hosts = frozenset(host.lower() for host in args.allow_webhook_host)
-    sandbox = Sandbox(
-        args.scenario,
-        SandboxConfig(
-            seed=args.seed, clock=args.clock, start=args.start, webhook_hosts=webhook_hosts
-        ),
-    )
+    try:
+        sandbox = Sandbox(
+            args.scenario,
+            SandboxConfig(
+                seed=args.seed, clock=args.clock, start=args.start, webhook_hosts=webhook_hosts
+            ),
+        )
+    except BaseException:
+        gc.enable()
+        raise
     return serve_in_foreground(sandbox, args.host, args.port, args.threads, args.quiet)
 
 

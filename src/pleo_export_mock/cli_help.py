@@ -113,3 +113,29 @@ def describe_commands(commands: dict[str, argparse.ArgumentParser]) -> None:
         parser.epilog = text.epilog()
         # Keep the epilog's own line breaks; argparse would reflow them into one paragraph.
         parser.formatter_class = argparse.RawDescriptionHelpFormatter
+
+
+class VersionAction(argparse.Action):
+    """--version, read from the package's metadata only when asked: reading it at every start
+    would cost `serve` its import of importlib.metadata."""
+
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS) -> None:
+        super().__init__(
+            option_strings,
+            dest=dest,
+            default=argparse.SUPPRESS,
+            nargs=0,
+            help="show program's version number and exit",
+        )
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        from importlib.metadata import version
+
+        print(f"{parser.prog} {version('pleo-export-mock')}")
+        parser.exit()

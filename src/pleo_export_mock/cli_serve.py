@@ -20,7 +20,26 @@ SERVE_JOURNAL_BYTES = 64 * 1024 * 1024
 
 
 def serve_in_foreground(sandbox: Sandbox, host: str, port: int, threads: int, quiet: bool) -> int:
-    """The banner, then a log line per request, job transition and fault, until stopped."""
+    """The banner, then a log line per request, job transition and fault, until stopped.
+
+    A caller may turn the garbage collector off while it builds the sandbox (start-up allocates
+    much and frees little); it is on again, with the seeded state frozen, before serving.
+    """
+    try:
+        server = _listening(sandbox, host, port, threads, quiet)
+        # The seeded state lives as long as the process: keep the collector from rescanning it.
+        gc.freeze()
+    finally:
+        gc.enable()
+    try:
+        server.serve_forever()
+    finally:
+        sandbox.close()  # no webhook leaves a server that has stopped
+    return 0
+
+
+def _listening(sandbox: Sandbox, host: str, port: int, threads: int, quiet: bool) -> SandboxServer:
+    """The sandbox's server, listening, with the banner printed."""
     sandbox.journal.max_entries = SERVE_JOURNAL_ENTRIES
     sandbox.journal.max_bytes = SERVE_JOURNAL_BYTES
     # The dashboard at /_mock/ shows the verdict so far: the app is given the verifier.
@@ -38,10 +57,4 @@ def serve_in_foreground(sandbox: Sandbox, host: str, port: int, threads: int, qu
     except OSError as problem:
         raise UsageError(f"cannot listen on {host}:{port}: {problem.strerror}") from None
     print(describe_sandbox(sandbox, server.url), flush=True)
-    # The seeded state lives as long as the process: keep the collector from rescanning it.
-    gc.freeze()
-    try:
-        server.serve_forever()
-    finally:
-        sandbox.close()  # no webhook leaves a server that has stopped
-    return 0
+    return server

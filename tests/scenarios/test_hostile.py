@@ -32,12 +32,12 @@ from pleo_export_mock.scenarios.hostile import (
 )
 from pleo_export_mock.scenarios.hostile.walk import CODES, OWNED, UNKNOWN_CODES, Walker
 from pleo_export_mock.spec import load_spec
-from pleo_export_mock.validation.checker import FORMATS, is_uuid
+from pleo_export_mock.validation.checker import format_checker, is_uuid
 
 PAGE = load_spec().operation("getExportItemsV3").responses["200"]
 assert PAGE is not None
 ITEM = PAGE["properties"]["data"]["items"]
-VALIDATOR = Draft202012Validator(ITEM, format_checker=FORMATS)
+VALIDATOR = Draft202012Validator(ITEM, format_checker=format_checker())
 SANDBOX_FIELDS = {
     "_links": {"web": {"exportItem": "https://app.pleo.invalid/x"}},
     "accountingEntryId": "3c1f5a3e-1111-4111-8111-111111111111",

@@ -8,8 +8,9 @@ server, `/openapi.json`, `/openapi-v0-v2.json`, `/openapi-webhook-subscriptions.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+import threading
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from ..faults import EVERY_OPERATION, OAUTH_OPERATIONS, RECEIPT_DOWNLOADS
 from ..spec import Spec, load_spec, shipped_spec
@@ -18,7 +19,6 @@ from .call import Handler
 from .control import CONTROL_HANDLERS
 from .handlers import HANDLERS
 from .index import control_plane_spec
-from .oauth import OAUTH_HANDLERS
 from .operations import OperationTable
 from .pipeline import Observer, Pipeline, json_response
 from .receipts import RECEIPT_HANDLERS
@@ -42,6 +42,8 @@ CONTROL_PREFIX = "/_mock"
 FILES_PREFIX = "/files/"  # receipt files behind signed links (openapi/receipts.yaml)
 # The authorization server (openapi/oauth.yaml): Pleo's paths, and RFC 8414's for discovery.
 OAUTH_PREFIXES = ("/oauth/", "/.well-known/oauth-authorization-server")
+OAUTH_SPEC = "oauth.yaml"
+RECEIPTS_SPEC = "receipts.yaml"
 
 
 class SandboxApp:
@@ -49,6 +51,10 @@ class SandboxApp:
 
     `spec` and `handlers` default to ours; `settings` holds the HTTP-side switches.
     Observers (the journal's recorder) see every Export API exchange, refused ones included.
+
+    The Export API and the control plane are built at once; the other APIs on their first
+    request (or first look at their attribute): the OAuth server imports authlib and the
+    v0-v2 spec is the largest, and `serve` answers its first request sooner without them.
     """
 
     def __init__(
@@ -61,81 +67,130 @@ class SandboxApp:
         self.sandbox = sandbox
         self.spec = spec or load_spec()
         self.settings = settings or HttpSettings()
-        guard = CredentialCheck(accept_raw_api_key=self.settings.accept_raw_api_key)
-        headers = deprecation_headers if self.settings.deprecation_headers else None
+        self._guard = CredentialCheck(accept_raw_api_key=self.settings.accept_raw_api_key)
+        self._headers = deprecation_headers if self.settings.deprecation_headers else None
         self.api = Pipeline(
             "Export API",
             OperationTable.of(self.spec),
             dict(handlers or HANDLERS),  # patching one app leaves others alone
             self.settings,
-            guard=guard,
+            guard=self._guard,
             faults=EVERY_OPERATION,
-            operation_headers=headers,
+            operation_headers=self._headers,
             gate=require_pinned_version,
         )
-        # v0-v2: the same guard, faults and journal over the same state, as another face.
-        self.legacy_spec = legacy_spec()
-        self.legacy = Pipeline(
-            "Export API v0-v2",
-            OperationTable.of(self.legacy_spec),
-            dict(LEGACY_HANDLERS),
-            self.settings,
-            guard=guard,
-            faults=EVERY_OPERATION,
-            operation_headers=headers,
-            gate=require_pinned_version,
-        )
-        self.legacy.observers = self.api.observers  # one journal, whatever the version
-        # Webhook subscriptions: the same guard and journal; its own spec and handlers.
-        self.subscriptions_spec = subscriptions_spec()
-        self.subscriptions = Pipeline(
-            "Webhook Subscriptions API",
-            OperationTable.of(self.subscriptions_spec),
-            dict(SUBSCRIPTION_HANDLERS),
-            self.settings,
-            guard=guard,
-        )
-        self.subscriptions.observers = self.api.observers
-        control_spec = control_plane_spec()
         self.control = Pipeline(
             "control-plane",
-            OperationTable.of(control_spec),
+            OperationTable.of(control_plane_spec()),
             dict(CONTROL_HANDLERS),
             self.settings,
         )
-        # Receipt downloads: journaled (the bytes as a note), faulted by rules that name them.
-        self.files = Pipeline(
-            "receipt files",
-            OperationTable.of(shipped_spec("receipts.yaml")),
-            dict(RECEIPT_HANDLERS),
-            self.settings,
-            faults=RECEIPT_DOWNLOADS,
+        self._later = LaterPipelines(
+            {
+                "legacy": self._legacy,
+                "subscriptions": self._subscriptions,
+                "oauth": self._oauth,
+                "files": self._files,
+            }
         )
-        self.files.observers = self.api.observers
-        oauth_spec = shipped_spec("oauth.yaml")
-        # Faults reach its back channel (token, introspection, revocation) when a rule names it.
-        self.oauth = Pipeline(
-            "OAuth",
-            OperationTable.of(oauth_spec),
-            dict(OAUTH_HANDLERS),
-            self.settings,
-            faults=OAUTH_OPERATIONS,
-        )
-        self.oauth.observers = self.api.observers  # the verifier judges how a connector signs in
         self._prefixes = (
-            ((CONTROL_PREFIX + "/",), self.control),
-            ((SUBSCRIPTIONS_PREFIX,), self.subscriptions),  # before /v1/, the Export API v1
-            (OAUTH_PREFIXES, self.oauth),
-            (LEGACY_PREFIXES, self.legacy),
-            ((FILES_PREFIX,), self.files),
+            ((CONTROL_PREFIX + "/",), "control"),
+            ((SUBSCRIPTIONS_PREFIX,), "subscriptions"),  # before /v1/, the Export API v1
+            (OAUTH_PREFIXES, "oauth"),
+            (LEGACY_PREFIXES, "legacy"),
+            ((FILES_PREFIX,), "files"),
         )
-        self.documents = {
-            "/openapi.json": self.spec.document,
-            f"{CONTROL_PREFIX}/openapi.json": control_spec.document,
-            "/openapi-v0-v2.json": self.legacy_spec.document,
-            "/openapi-webhook-subscriptions.json": self.subscriptions_spec.document,
-            "/oauth/openapi.json": oauth_spec.document,
+        # Each spec is served by the pipeline that uses it, so the two never differ.
+        self._documents = {
+            "/openapi.json": "api",
+            f"{CONTROL_PREFIX}/openapi.json": "control",
+            "/openapi-v0-v2.json": "legacy",
+            "/openapi-webhook-subscriptions.json": "subscriptions",
+            "/oauth/openapi.json": "oauth",
         }
+
+    def _legacy(self) -> Pipeline:
+        """v0-v2: the same guard, faults and journal over the same state, as another face."""
+        legacy = Pipeline(
+            "Export API v0-v2",
+            OperationTable.of(legacy_spec()),
+            dict(LEGACY_HANDLERS),
+            self.settings,
+            guard=self._guard,
+            faults=EVERY_OPERATION,
+            operation_headers=self._headers,
+            gate=require_pinned_version,
+        )
+        legacy.observers = self.api.observers  # one journal, whatever the version
+        return legacy
+
+    def _subscriptions(self) -> Pipeline:
+        """Webhook subscriptions: the same guard and journal; its own spec and handlers."""
+        subscriptions = Pipeline(
+            "Webhook Subscriptions API",
+            OperationTable.of(subscriptions_spec()),
+            dict(SUBSCRIPTION_HANDLERS),
+            self.settings,
+            guard=self._guard,
+        )
+        subscriptions.observers = self.api.observers
+        return subscriptions
+
+    def _oauth(self) -> Pipeline:
+        from .oauth import OAUTH_HANDLERS  # authlib: paid by the first OAuth request
+
+        table = OperationTable.of(shipped_spec(OAUTH_SPEC))
+        # Faults reach its back channel (token, introspection, revocation) when a rule names it.
+        oauth = Pipeline(
+            "OAuth", table, dict(OAUTH_HANDLERS), self.settings, faults=OAUTH_OPERATIONS
+        )
+        oauth.observers = self.api.observers  # the verifier judges how a connector signs in
+        return oauth
+
+    def _files(self) -> Pipeline:
+        """Receipt downloads: journaled (the bytes as a note), faulted by rules that name them."""
+        table = OperationTable.of(shipped_spec(RECEIPTS_SPEC))
+        files = Pipeline(
+            "receipt files", table, dict(RECEIPT_HANDLERS), self.settings, faults=RECEIPT_DOWNLOADS
+        )
+        files.observers = self.api.observers
+        return files
+
+    @property
+    def legacy(self) -> Pipeline:
+        return self._later.get("legacy")
+
+    @property
+    def subscriptions(self) -> Pipeline:
+        return self._later.get("subscriptions")
+
+    @property
+    def oauth(self) -> Pipeline:
+        return self._later.get("oauth")
+
+    @property
+    def files(self) -> Pipeline:
+        return self._later.get("files")
+
+    @property
+    def legacy_spec(self) -> Spec:
+        return self.legacy.table.spec
+
+    @property
+    def subscriptions_spec(self) -> Spec:
+        return self.subscriptions.table.spec
+
+    @property
+    def documents(self) -> dict[str, dict[str, Any]]:
+        """Every spec the app serves, by the path it is served at."""
+        return {
+            path: self._pipeline(name).table.spec.document for path, name in self._documents.items()
+        }
+
+    def _pipeline(self, name: str) -> Pipeline:
+        if name == "api":
+            return self.api
+        return self.control if name == "control" else self._later.get(name)
 
     @property
     def handlers(self) -> dict[str, Handler]:
@@ -148,8 +203,9 @@ class SandboxApp:
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         request = read_request(environ, self.settings.max_body_bytes)
-        document = self.documents.get(request.path)
-        if document is not None:
+        served = self._documents.get(request.path)
+        if served is not None:
+            document = self._pipeline(served).table.spec.document
             return json_response(200, document)(environ, start_response)
         return self._pipeline_for(request.path)(request, self.sandbox)(environ, start_response)
 
@@ -157,7 +213,29 @@ class SandboxApp:
         """Which API a path belongs to; the Export API v3 takes whatever no other claims."""
         if path in ("/", CONTROL_PREFIX):  # `/` is the control plane's too: where to start
             return self.control
-        for prefixes, pipeline in self._prefixes:
+        for prefixes, name in self._prefixes:
             if path.startswith(prefixes):
-                return pipeline
+                return self._pipeline(name)
         return self.api
+
+
+class LaterPipelines:
+    """Pipelines built on first use, once, by whichever thread asks first.
+
+    A pipeline is published only when whole, so a request racing its building waits for it
+    rather than seeing part of it.
+    """
+
+    def __init__(self, builders: dict[str, Callable[[], Pipeline]]) -> None:
+        self._builders = builders
+        self._built: dict[str, Pipeline] = {}
+        self._lock = threading.Lock()
+
+    def get(self, name: str) -> Pipeline:
+        found = self._built.get(name)
+        if found is None:
+            with self._lock:
+                found = self._built.get(name)
+                if found is None:
+                    found = self._built[name] = self._builders[name]()
+        return found

@@ -6,7 +6,6 @@ and the live dashboard (http/dashboard.py) when a browser says it prefers HTML.
 
 from __future__ import annotations
 
-from importlib.metadata import version
 from typing import Any
 
 from werkzeug.datastructures import MIMEAccept
@@ -31,6 +30,8 @@ def index(call: Call) -> Reply:
 
 def describe(call: Call) -> dict[str, Any]:
     base = call.request.host_url.rstrip("/")
+    from importlib.metadata import version  # here: most starts never need it
+
     document = control_plane_spec().document
     return {
         "name": "pleo-export-mock",

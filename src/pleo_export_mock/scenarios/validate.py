@@ -5,13 +5,16 @@ from __future__ import annotations
 import functools
 import json
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, best_match
+import jsonschema_rs
 
 from .errors import ScenarioError
 from .yaml_source import DocPath, Source
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 
 @functools.cache
@@ -27,13 +30,29 @@ def scenario_schema() -> dict[str, Any]:
 
 
 @functools.cache
+def _fast() -> jsonschema_rs.Draft202012Validator:
+    return jsonschema_rs.Draft202012Validator(scenario_schema(), validate_formats=False)
+
+
+@functools.cache
 def _validator() -> Draft202012Validator:
+    from jsonschema import Draft202012Validator  # only to explain a failure: costly to import
+
     return Draft202012Validator(scenario_schema())
 
 
 def check_schema(source: Source) -> None:
+    """Raise the first problem the schema finds, by its place in the file.
+
+    jsonschema_rs answers "valid?" (most files are, and `serve` starts sooner without
+    jsonschema); jsonschema, the judge of record, finds and words the problems. The schema's
+    patterns are written so that what the first accepts, the second does too (a test holds
+    them to it).
+    """
     if source.data is None:
         raise ScenarioError(source.file, "", "the file holds no scenario (empty document)", 1)
+    if _fast().is_valid(source.data):
+        return
     errors = [_most_specific(error) for error in _validator().iter_errors(source.data)]
     if errors:
         # Report the problem that comes first in the file: it is the one a reader meets first.
@@ -43,6 +62,8 @@ def check_schema(source: Source) -> None:
 
 def _most_specific(error: ValidationError) -> ValidationError:
     """For anyOf-style failures, the branch error that explains most (jsonschema's heuristic)."""
+    from jsonschema.exceptions import best_match
+
     while error.context:
         chosen = best_match(error.context)
         if chosen is None:

@@ -10,6 +10,7 @@ import yaml
 
 from ..errors import SpecError
 from ..resources import data_path
+from .cache import cached_document
 from .model import Operation, Parameter, Spec
 from .schemas import resolve, to_json_schema
 
@@ -18,6 +19,9 @@ JSON_MEDIA_TYPES = ("application/json", "application/json;charset=UTF-8")
 # libyaml's loader reads our specs several times faster than the pure-Python one (most of
 # `serve`'s start-up); PyYAML builds without libyaml fall back to the same rules in Python.
 SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# The two loaders read our specs alike (a test holds them to it); the cache keeps them apart all
+# the same, as it does PyYAML's versions.
+PARSER = f"PyYAML {yaml.__version__} {SAFE_LOADER.__name__}"
 
 
 def default_spec_path() -> Path:
@@ -46,12 +50,17 @@ def load_spec(path: Path | str | None = None) -> Spec:
 def _load(source: Path, stamp: int) -> Spec:
     """`stamp` (the file's mtime) is part of the key, so an edited file is read again."""
     try:
-        document = yaml.load(source.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
-    except (OSError, yaml.YAMLError) as exc:
+        text = source.read_text(encoding="utf-8")
+        document = cached_document(source, text, PARSER, _parse)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise SpecError(f"{source}: cannot read the spec: {exc}") from exc
     if not isinstance(document, dict) or "paths" not in document:
         raise SpecError(f"{source}: not an OpenAPI document (no 'paths')")
     return Spec(document=document, operations=_operations(document))
+
+
+def _parse(text: str) -> object:
+    return yaml.load(text, Loader=SAFE_LOADER)
 
 
 def _operations(document: dict[str, Any]) -> dict[str, Operation]:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
-from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import ValidationError
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator, FormatChecker
+    from jsonschema.exceptions import ValidationError
 
 # The canonical 8-4-4-4-12 form only (uuid.UUID alone would also take braces and urn: forms).
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -43,15 +46,21 @@ def parse_date_time(value: str) -> datetime:
 
 # Plain predicates, shared by both engines so they judge formats alike.
 PREDICATES: dict[str, Callable[[str], bool]] = {"uuid": is_uuid, "date-time": is_date_time}
-FORMATS = FormatChecker(formats=())
+
+
+@functools.cache
+def format_checker() -> FormatChecker:
+    """jsonschema's checker of our formats (jsonschema is imported here, when first needed)."""
+    from jsonschema import FormatChecker
+
+    checker = FormatChecker(formats=())
+    for name, predicate in PREDICATES.items():
+        checker.checks(name)(_strings_only(predicate))
+    return checker
 
 
 def _strings_only(check: Callable[[str], bool]) -> Callable[[object], bool]:
     return lambda value: not isinstance(value, str) or check(value)
-
-
-for _name, _predicate in PREDICATES.items():
-    FORMATS.checks(_name)(_strings_only(_predicate))
 
 
 class CompiledSchema:
@@ -59,17 +68,29 @@ class CompiledSchema:
 
     Most instances are valid, so the Rust validator keeps the hot path cheap (response
     validation of a 100-row page drops from milliseconds to microseconds), while every message a
-    user sees still comes from jsonschema with our own format checkers.
+    user sees still comes from jsonschema with our own format checkers. That one is built on
+    the first failure to explain: importing jsonschema is a large part of `serve`'s start-up,
+    and most schemas never see a failure.
     """
 
     def __init__(self, schema: dict[str, Any]) -> None:
-        self.reference = Draft202012Validator(schema, format_checker=FORMATS)
+        self.schema = schema
+        self._reference: Draft202012Validator | None = None
         self.fast = jsonschema_rs.Draft202012Validator(
             schema,
             validate_formats=True,
             ignore_unknown_formats=True,
             formats=PREDICATES,
         )
+
+    @property
+    def reference(self) -> Draft202012Validator:
+        # Two threads may both build it; either copy judges alike, and one is kept.
+        if self._reference is None:
+            from jsonschema import Draft202012Validator
+
+            self._reference = Draft202012Validator(self.schema, format_checker=format_checker())
+        return self._reference
 
     def iter_errors(self, instance: Any) -> Iterator[ValidationError]:
         if self.fast.is_valid(instance):
