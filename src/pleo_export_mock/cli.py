@@ -6,7 +6,7 @@ import argparse
 import gc
 import os
 import sys
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .cli_drift import add_drift_command
@@ -150,6 +150,10 @@ def _timestamp(text: str) -> datetime:
         raise argparse.ArgumentTypeError(f"not an ISO 8601 time: {text!r}") from None
     if moment.tzinfo is None:
         raise argparse.ArgumentTypeError(f"give a timezone, e.g. {text}Z")
+    try:
+        moment.astimezone(UTC)
+    except OverflowError:
+        raise argparse.ArgumentTypeError(f"{text}: outside the years 1 to 9999 in UTC") from None
     return moment
 
 

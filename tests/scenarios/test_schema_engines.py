@@ -25,7 +25,6 @@ SAMPLES = {
     r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$": ["a", "Acme_co.1-x"],
     r"^[^\s:\u001c-\u001f\u0085]{8,200}$": ["sbx_key_0123456789"],
     r"^\+(?=\d)(\d+d)?(\d+h)?(\d+m)?(\d+s)?$": ["+1d", "+2h30m"],
-    r"^https?://[^#]+$": ["https://erp.example/callback"],
     r"^https?://[^\s\u001c-\u001f\u0085]+$": ["https://erp.example/doc/1"],
 }
 # Every character of the Basic Multilingual Plane, and a few beyond it.

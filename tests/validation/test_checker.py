@@ -103,6 +103,9 @@ def test_engines_agree_on_generated_values(field: str, value: Any) -> None:
         ("2026-02-30T00:00:00Z", False),
         ("2026-01-15T09:00:00,5Z", False),
         ("2026-01-15T09:00:00", False),
+        ("0958-09-18T18:29:10.5Z", True),  # an odd year, but a time the sandbox can hold
+        ("0001-01-01T00:00:00+01:00", False),  # the year 0 in UTC: no answer could show it
+        ("9999-12-31T23:00:00-01:00", False),  # the year 10000 in UTC
     ],
 )
 def test_date_time_is_rfc_3339(value: str, valid: bool) -> None:
@@ -110,3 +113,20 @@ def test_date_time_is_rfc_3339(value: str, valid: bool) -> None:
 
     assert is_date_time(value) is valid
     assert COMPILED.fast.is_valid(_with(("data", "createdAt"), value)) is valid
+
+
+@pytest.mark.parametrize(
+    "moment, shown",
+    [
+        ("0958-09-18T18:29:10+00:00", "0958-09-18T18:29:10Z"),  # strftime's %Y gives "958"
+        ("2026-01-15T10:00:00.9+01:00", "2026-01-15T09:00:00Z"),
+    ],
+)
+def test_every_time_is_answered_in_rfc_3339(moment: str, shown: str) -> None:
+    from datetime import datetime
+
+    from pleo_export_mock.domain.clock import format_timestamp
+    from pleo_export_mock.validation.checker import is_date_time
+
+    assert format_timestamp(datetime.fromisoformat(moment)) == shown
+    assert is_date_time(shown)

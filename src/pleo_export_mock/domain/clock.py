@@ -60,8 +60,9 @@ def _utc(moment: datetime) -> datetime:
 
 
 def format_timestamp(moment: datetime) -> str:
-    """Pleo's wire form: UTC, second precision, trailing Z."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """Pleo's wire form: UTC, second precision, trailing Z, the year in four digits (strftime's
+    %Y gives `958` for the year 958 on Linux, which is no RFC 3339 date-time)."""
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
 
 
 def format_timestamp_ms(moment: datetime) -> str:

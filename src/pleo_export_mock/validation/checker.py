@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
@@ -36,12 +36,21 @@ def is_date_time(value: str) -> bool:
 
 
 def parse_date_time(value: str) -> datetime:
-    """An RFC 3339 date-time; a leap second (:60), which datetime cannot hold, reads as :59."""
+    """An RFC 3339 date-time; a leap second (:60), which datetime cannot hold, reads as :59.
+
+    Its moment in UTC must fall in the years 1 to 9999 (`0001-01-01T00:00:00+01:00` is in the
+    year 0): the sandbox answers every time in UTC, and Python holds no other years.
+    """
     match = _DATE_TIME.fullmatch(value)
     if match is None:
         raise ValueError(f"{value!r} is not an RFC 3339 date-time")
     text = value[:17] + "59" + value[19:] if match.group(2) == "60" else value
-    return datetime.fromisoformat(text.replace("z", "Z").replace("t", "T"))
+    moment = datetime.fromisoformat(text.replace("z", "Z").replace("t", "T"))
+    try:
+        moment.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"{value!r} falls outside the years 1 to 9999 in UTC") from None
+    return moment
 
 
 # Plain predicates, shared by both engines so they judge formats alike.
