@@ -21,7 +21,11 @@ from ..registry import rule
 def acts_only_on_verified_deliveries(ctx: Context) -> Iterator[Finding]:
     for job_id, spoilt in _spoilt_only(ctx.deliveries).items():
         first = next((e for e in ctx.entries if e.job_id == job_id and reached_workflow(e)), None)
-        if first is None or first.seq < spoilt[0].seq or listed(ctx, job_id, before=first.seq):
+        # A delivery is numbered once answered, so a connector acting on it before answering
+        # has the smaller number: when it was sent tells whether it came first.
+        if first is None or first.wall_time < spoilt[0].wall_time:
+            continue
+        if listed(ctx, job_id, before=first.seq):
             continue
         kinds = " and ".join(sorted({str(e.fault_kind) for e in spoilt}))
         yield acts_only_on_verified_deliveries.finding(
