@@ -105,14 +105,7 @@ def _run_members(outcome: Outcome) -> dict[str, str]:
         "webhookFaults": [row["rule"] for row in start["webhookFaults"]],
         "companies": list(outcome.judged.companies),
         "asErrors": list(outcome.judged.as_errors),
-        "connector": None
-        if run is None
-        else {
-            "command": list(run.command),
-            "exitCode": run.exit_code,
-            "timedOut": run.timed_out,
-            "durationSeconds": run.duration,
-        },
+        "connector": None if run is None else run.summary(),
     }
     return {
         "scenario.yaml": start["scenario"]["yaml"],

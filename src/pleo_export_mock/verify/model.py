@@ -39,6 +39,15 @@ class ConnectorRun:
     def timed_out(self) -> bool:
         return self.exit_code is None
 
+    def summary(self) -> dict[str, object]:
+        """How the run went, as the JSON report and a run bundle show it (output aside)."""
+        return {
+            "command": list(self.command),
+            "exitCode": self.exit_code,
+            "timedOut": self.timed_out,
+            "durationSeconds": round(self.duration, 3),
+        }
+
 
 Check = Callable[["Context"], Iterable[Finding]]
 

@@ -126,14 +126,7 @@ def outcome_json(outcome: Outcome) -> dict[str, Any]:
         "requests": len(outcome.journal),
         "connector": None
         if run is None
-        else {
-            "command": list(run.command),
-            "exitCode": run.exit_code,
-            "timedOut": run.timed_out,
-            "durationSeconds": round(run.duration, 3),
-            "stdout": run.stdout,
-            "stderr": run.stderr,
-        },
+        else {**run.summary(), "stdout": run.stdout, "stderr": run.stderr},
     }
 
 
