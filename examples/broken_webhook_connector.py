@@ -36,11 +36,21 @@ def trusting(secret: str, headers: Any, body: bytes) -> dict[str, Any] | None:
     return event
 
 
+class _Forgets(set[str]):
+    """A record of webhook-ids that keeps none."""
+
+    def add(self, element: str) -> None:
+        pass
+
+
 class Forgetful(webhook_connector.WebhookService):
     """Keeps no record of what it processed: every announcement is processed afresh."""
 
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.seen = _Forgets()
+
     def process(self, job_id: str) -> None:
-        self.seen.clear()
         job = self.connector.client.request("GET", f"/v3/export-jobs/{job_id}")["data"]
         self.connector.process(job)
 
