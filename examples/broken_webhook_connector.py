@@ -14,6 +14,7 @@ import os
 import queue
 import sys
 import threading
+import time
 from typing import Any
 
 from pleo_export_mock.examples import webhook_connector
@@ -74,7 +75,8 @@ class _QueueThatWaits(queue.Queue[str | None]):
 
 
 class Dawdling(webhook_connector.WebhookService):
-    """Works on an announced job before it answers the delivery: the sender waits meanwhile."""
+    """Works on an announced job before it answers the delivery: the sender waits meanwhile,
+    as long as the ERP takes to book the job (here a steady 1.5 s, as a real one might)."""
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
@@ -82,6 +84,7 @@ class Dawdling(webhook_connector.WebhookService):
 
     def process(self, job_id: str) -> None:
         try:
+            time.sleep(1.5)  # the ERP books the job
             super().process(job_id)
         finally:
             self.jobs.finished.setdefault(job_id, threading.Event()).set()

@@ -116,20 +116,29 @@ def answers_deliveries_promptly(ctx: Context) -> Iterator[Finding]:
             )
 
 
+# A delivery held this long while its job was worked on was not answered promptly (a quick
+# answer takes milliseconds; Pleo documents no limit, senders of Standard Webhooks wait 15 s).
+HELD_SECONDS = 1.0
+
+
 def _timed_out(delivery: JournalEntry) -> bool:
     """No answer before the sender gave up on the attempt (not a refused connection)."""
     return delivery.status == 0 and delivery.duration_ms >= ATTEMPT_TIMEOUT_S * 1000 * 0.99
 
 
 def _finished_while_open(ctx: Context, delivery: JournalEntry) -> JournalEntry | None:
-    """The job's final event, when the connector sent it while this delivery was unanswered.
+    """The job's final event, when the connector sent it while this delivery was unanswered
+    and the delivery waited at least HELD_SECONDS for its answer.
 
     Only a delivery that started the work counts: a job the connector had already taken on
-    (found by a poll, or announced before) may well finish while a late copy is answered.
+    (found by a poll, or announced before) may well finish while a late copy is answered. The
+    floor keeps a busy machine from making a prompt connector look slow: the sender notes the
+    answer when its thread next runs, which may be a few milliseconds after the connector's
+    quick work on a small job.
     """
     job_id = delivery.job_id
     final = ctx.final_event(job_id) if job_id is not None else None
-    if final is None:
+    if final is None or delivery.duration_ms < HELD_SECONDS * 1000:
         return None
     opened, answered = delivery.wall_time, delivery.wall_time + delivery.duration_ms / 1000
     first = next((e for e in ctx.entries if e.job_id == job_id), None)
