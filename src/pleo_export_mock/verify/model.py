@@ -40,12 +40,13 @@ class ConnectorRun:
         return self.exit_code is None
 
     def summary(self) -> dict[str, object]:
-        """How the run went, as the JSON report and a run bundle show it (output aside)."""
+        """How the run went, as the JSON report and a run bundle show it (output aside). The
+        duration is whole: a bundle judged again must print the very figure `verify` did."""
         return {
             "command": list(self.command),
             "exitCode": self.exit_code,
             "timedOut": self.timed_out,
-            "durationSeconds": round(self.duration, 3),
+            "durationSeconds": self.duration,
         }
 
 

@@ -126,7 +126,12 @@ def outcome_json(outcome: Outcome) -> dict[str, Any]:
         "requests": len(outcome.journal),
         "connector": None
         if run is None
-        else {**run.summary(), "stdout": run.stdout, "stderr": run.stderr},
+        else {
+            **run.summary(),
+            "durationSeconds": round(run.duration, 3),
+            "stdout": run.stdout,
+            "stderr": run.stderr,
+        },
     }
 
 
