@@ -109,12 +109,16 @@ class Served:
 
 
 @pytest.fixture
-def served() -> Iterator[Served]:
+def served(browser: Browser) -> Iterator[Served]:
     sandbox = Sandbox("pending", SandboxConfig(clock="frozen"))
     sandbox.load_scenario_text(QUEUED)
     app = create_app(sandbox, HttpSettings(response_violations="raise", judge=live_verdict))
     with SandboxServer(app) as server:
         yield Served(sandbox, server.url)
+        # The dashboard polls every second: its pages close before the server does, or a poll
+        # in between would be a console error of the test's teardown, not of the page.
+        for context in browser.contexts:
+            context.close()
     sandbox.close()
 
 
