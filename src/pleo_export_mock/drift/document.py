@@ -8,7 +8,8 @@ from typing import Any
 
 import yaml
 
-from ..errors import UsageError
+from ..errors import SpecError, UsageError
+from ..spec.schemas import follow_ref
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 Document = dict[str, Any]
@@ -48,13 +49,10 @@ def _first_line(exc: Exception) -> str:
 def follow_pointer(doc: Document, ref: str) -> Any:
     if not isinstance(ref, str) or not ref.startswith("#/"):
         raise ShapeError(f"only local $refs can be followed, not {ref!r}")
-    node: Any = doc
-    for token in ref[2:].split("/"):
-        key = token.replace("~1", "/").replace("~0", "~")
-        if not isinstance(node, dict) or key not in node:
-            raise ShapeError(f"$ref {ref!r} points at nothing")
-        node = node[key]
-    return node
+    try:
+        return follow_ref(ref, doc)
+    except SpecError:
+        raise ShapeError(f"$ref {ref!r} points at nothing") from None
 
 
 def resolve(doc: Document, node: Any) -> tuple[Any, str | None]:

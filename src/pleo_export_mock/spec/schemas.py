@@ -33,11 +33,12 @@ def resolve(node: Any, document: dict[str, Any], seen: tuple[str, ...] = ()) -> 
         ref = node["$ref"]
         if ref in seen:
             raise SpecError(f"recursive $ref {ref} is not supported")
-        return resolve(_lookup(ref, document), document, (*seen, ref))
+        return resolve(follow_ref(ref, document), document, (*seen, ref))
     return {key: resolve(value, document, seen) for key, value in node.items()}
 
 
-def _lookup(ref: str, document: dict[str, Any]) -> Any:
+def follow_ref(ref: str, document: dict[str, Any]) -> Any:
+    """The node a local `$ref` (a JSON pointer, `#/components/...`) names in `document`."""
     if not ref.startswith("#/"):
         raise SpecError(f"only local $refs are supported, got {ref}")
     node: Any = document
