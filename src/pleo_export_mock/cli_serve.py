@@ -5,13 +5,13 @@ from __future__ import annotations
 import gc
 import logging
 import sys
+from typing import Any
 
 from .errors import UsageError
 from .http import HttpSettings, create_app
 from .sandbox import Sandbox
 from .server import LOG_FORMAT, LOG_TIME_FORMAT, AccessLog, JobLog, SandboxServer
 from .summary import describe_sandbox
-from .verify.live import live_verdict
 
 # A long run's journal keeps the latest exchanges only, by count and by the bytes of their
 # bodies (docs/decisions.md, "Journal").
@@ -38,12 +38,19 @@ def serve_in_foreground(sandbox: Sandbox, host: str, port: int, threads: int, qu
     return 0
 
 
+def _judge(sandbox: Sandbox) -> dict[str, Any]:
+    """The verdict so far; the verifier is loaded when the dashboard first asks, not at start."""
+    from .verify.live import live_verdict
+
+    return live_verdict(sandbox)
+
+
 def _listening(sandbox: Sandbox, host: str, port: int, threads: int, quiet: bool) -> SandboxServer:
     """The sandbox's server, listening, with the banner printed."""
     sandbox.journal.max_entries = SERVE_JOURNAL_ENTRIES
     sandbox.journal.max_bytes = SERVE_JOURNAL_BYTES
     # The dashboard at /_mock/ shows the verdict so far: the app is given the verifier.
-    app = create_app(sandbox, HttpSettings(response_violations="log", judge=live_verdict))
+    app = create_app(sandbox, HttpSettings(response_violations="log", judge=_judge))
     app.api.observers.append(JobLog(sandbox))  # the Export API's faults; jobs as they change
     logging.basicConfig(
         level=logging.INFO, format=LOG_FORMAT, datefmt=LOG_TIME_FORMAT, stream=sys.stdout
