@@ -135,3 +135,19 @@ def test_faults_and_journal_name_the_same_job(api: Api, sandbox: Sandbox, client
     assert api("GET", f"/v3/export-items?job_id={job_id}").status_code == 503
     last = sandbox.journal.last
     assert last is not None and (last.job_id, last.fault_kind) == (job_id, "status")
+
+
+def test_a_request_records_its_headers_as_werkzeug_reads_them() -> None:
+    from werkzeug.test import EnvironBuilder
+
+    from pleo_export_mock.http.request import read_request
+
+    environ = EnvironBuilder(
+        "/v3/export-jobs", headers={"Authorization": "Bearer t", "X-Trace_Id": "a"}
+    ).get_environ()
+    headers = read_request(environ, 1024).headers
+    assert headers.get("authorization") == "Bearer t"
+    assert headers.get("X-Trace-Id") == "a"
+    copied = headers.copy()
+    copied.add("X-Extra", "b")
+    assert "X-Extra" not in headers and len(copied) == len(headers) + 1

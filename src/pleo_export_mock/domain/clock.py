@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -59,6 +60,8 @@ def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
+# A job's times are answered again at every poll: formatting each once is a tenth of a GET.
+@functools.lru_cache(maxsize=8192)
 def format_timestamp(moment: datetime) -> str:
     """Pleo's wire form: UTC, second precision, trailing Z, the year in four digits (strftime's
     %Y gives `958` for the year 958 on Linux, which is no RFC 3339 date-time)."""

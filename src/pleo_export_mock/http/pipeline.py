@@ -50,7 +50,7 @@ class ResponseContractError(AssertionError):
     """The sandbox answered something its own spec does not allow: a bug in the sandbox."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Exchange:
     """One request and its answer, as observers (the journal) see it."""
 
@@ -110,12 +110,12 @@ class Pipeline:
         if reply.headers:
             exchange.headers.update(reply.headers)
         exchange.media_type = reply.media_type
+        response = to_response(reply, exchange.headers)
+        exchange.payload = response.get_data()
         if exchange.fault is None:
             exchange.response_violations = self._check_answer(exchange)
         elif exchange.fault.kind in LOST_ANSWER:
             exchange.status = 0
-        response = to_response(reply, exchange.headers)
-        exchange.payload = response.get_data()
         for observer in self.observers:
             observer(exchange)  # the journal records even an answer that breaks our spec
         self._report_violations(exchange)
@@ -198,7 +198,7 @@ class Pipeline:
         if exchange.operation_id is None or exchange.media_type != JSON_TYPE:
             return []
         endpoint = self.table.endpoints[exchange.operation_id]
-        return endpoint.response.validate(exchange.status, exchange.body)
+        return endpoint.response.validate(exchange.status, exchange.body, exchange.payload)
 
     def _report_violations(self, exchange: Exchange) -> None:
         """A response that breaks our own spec is a sandbox bug: raise it (tests) or log it."""

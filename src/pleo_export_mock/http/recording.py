@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 import time
 from collections.abc import Callable
@@ -30,10 +29,7 @@ class Recorder:
         duration_ms = (time.time() - exchange.wall_time) * 1000
         # The entry is built when the journal is read. Till then it is kept as bytes, the
         # bodies as they went over the wire: a fraction of what decoded JSON weighs.
-        kept = copy.copy(exchange)
-        if exchange.request.json is not None:
-            kept.request = replace(exchange.request, json=None)
-        kept.body = None
+        kept = _without_decoded_bodies(exchange)
         if not _is_text(exchange.media_type):  # a receipt's bytes: what it was, not the file
             kept.payload = f"<{len(exchange.payload)} bytes of {exchange.media_type}>".encode()
             kept.media_type = "text/plain"
@@ -67,6 +63,25 @@ class Recorder:
             fault_kind=fault.kind if fault else None,
         )
         return self._masking.entry(entry)  # every secret masked in the one place that knows them
+
+
+def _without_decoded_bodies(exchange: Exchange) -> Exchange:
+    """A copy of `exchange` that other observers cannot change, without its decoded bodies."""
+    request = exchange.request
+    return Exchange(
+        request if request.json is None else replace(request, json=None),
+        exchange.sandbox_time,
+        operation_id=exchange.operation_id,
+        path_params=exchange.path_params,
+        credential=exchange.credential,
+        status=exchange.status,
+        media_type=exchange.media_type,
+        headers=exchange.headers,
+        request_violations=exchange.request_violations,
+        response_violations=exchange.response_violations,
+        fault=exchange.fault,
+        payload=exchange.payload,
+    )
 
 
 def _request_body(request: RequestRecord) -> Any:

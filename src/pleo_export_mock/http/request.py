@@ -6,7 +6,7 @@ The body is read and decoded (validation/body.py) here and nowhere else.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
@@ -96,14 +96,40 @@ def _query(query_string: str) -> MultiDict[str, str]:
 
 def _headers(environ: WSGIEnvironment) -> Headers:
     pairs = [
-        (key[5:].replace("_", "-").title(), value)
+        (_HEADER_NAMES.get(key) or _header_name(key), value)
         for key, value in environ.items()
         if key.startswith("HTTP_")
     ]
     for key, name in (("CONTENT_TYPE", "Content-Type"), ("CONTENT_LENGTH", "Content-Length")):
         if environ.get(key):
             pairs.append((name, environ[key]))
-    return Headers(pairs)
+    return _ServerHeaders(pairs)
+
+
+class _ServerHeaders(Headers):
+    """werkzeug's Headers, holding pairs a server has already parsed line by line.
+
+    Headers(pairs) checks every value for line breaks, which a value read from one header line
+    cannot hold; on two or three headers that check cost as much as the rest of the request
+    record. The pairs are taken as they are; everything else is werkzeug's.
+    """
+
+    def __init__(self, pairs: Iterable[tuple[str, str]] = ()) -> None:
+        super().__init__()
+        self._list = list(pairs)  # werkzeug's copy() and slices come through here too
+
+
+def _header_name(key: str) -> str:
+    """`HTTP_X_API_KEY` -> `X-Api-Key`, remembered for the next request (up to a bound: the
+    names come from clients)."""
+    name = key[5:].replace("_", "-").title()
+    if len(_HEADER_NAMES) < MAX_HEADER_NAMES:
+        _HEADER_NAMES[key] = name
+    return name
+
+
+MAX_HEADER_NAMES = 512
+_HEADER_NAMES: dict[str, str] = {}
 
 
 def _wsgi_text(raw: str) -> str:

@@ -7,6 +7,7 @@ nullable property the spec declares and the data leaves out (a generated payload
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -120,20 +121,29 @@ class _NullPlan:
     items: _NullPlan | None  # an array's elements
     extra: _NullPlan | None  # additionalProperties: every key not declared
     declared: frozenset[str]
+    null_keys: frozenset[str]  # `nulls`, for one subset test in the common case
 
     def apply(self, value: Any) -> Any:
+        """`value` filled; `value` itself when nothing under it was missing (the usual case:
+        the serializers send every nullable field), so a complete answer costs no copy."""
         if isinstance(value, list) and self.items is not None:
-            return [self.items.apply(element) for element in value]
+            filled_list = [self.items.apply(element) for element in value]
+            same = all(map(operator.is_, filled_list, value))
+            return value if same else filled_list
         if not isinstance(value, dict):
             return value
-        filled = dict(value)
-        for key, item in value.items():
-            plan = self.properties.get(key) if key in self.declared else self.extra
-            if plan is not None:
-                filled[key] = plan.apply(item)
-        for key in self.nulls:
-            filled.setdefault(key, None)
-        return filled
+        changed: dict[str, Any] = {}
+        if not self.null_keys <= value.keys():
+            changed = {key: None for key in self.nulls if key not in value}
+        for key, plan in self.properties.items():
+            item = value.get(key)
+            if item is not None and (below := plan.apply(item)) is not item:
+                changed[key] = below
+        if self.extra is not None:
+            for key, item in value.items():
+                if key not in self.declared and (below := self.extra.apply(item)) is not item:
+                    changed[key] = below
+        return {**value, **changed} if changed else value
 
 
 # id(schema) -> (schema, its plan); the schema is kept so that its id is never reused.
@@ -156,6 +166,7 @@ def _build_plan(schema: JsonSchema) -> _NullPlan | None:
         items=_sub_plan(schema.get("items")),
         extra=_sub_plan(schema.get("additionalProperties")),
         declared=frozenset(properties),
+        null_keys=frozenset(key for key, sub in properties.items() if _allows_null(sub)),
     )
     empty = not (plan.nulls or plan.properties or plan.items or plan.extra)
     return None if empty else plan

@@ -35,6 +35,8 @@ def is_date_time(value: str) -> bool:
     return True
 
 
+# Each time a connector sends is read twice (the format check, then the handler): once here.
+@functools.lru_cache(maxsize=4096)
 def parse_date_time(value: str) -> datetime:
     """An RFC 3339 date-time; a leap second (:60), which datetime cannot hold, reads as :59.
 

@@ -19,6 +19,7 @@ from .violations import Violation
 # parameter of any spec we serve needs more than 64 bits.
 _INTEGER = re.compile(r"^-?\d{1,18}$")
 SHOWN_CHARS = 40  # a refused value is quoted up to this length
+KNOWN_VALID_LIMIT = 4096  # parameter values remembered as valid, per operation
 _NUMBER = re.compile(r"^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 
 
@@ -43,6 +44,14 @@ class RequestValidator:
         self._params = [(p, compile_schema(p.schema)) for p in operation.parameters]
         schema = operation.body_schema
         self._body: CompiledSchema | None = compile_schema(schema) if schema else None
+        # Parameter values found valid: the same few (a job id, `statuses=pending`, a limit)
+        # come again and again, and a value judges the same every time.
+        self._known_valid: dict[tuple[str, str], None] = {}
+
+    def _remember_valid(self, known: tuple[str, str]) -> None:
+        if len(self._known_valid) >= KNOWN_VALID_LIMIT:
+            self._known_valid.clear()  # atomic under concurrent requests; popping one is not
+        self._known_valid[known] = None
 
     def parse(
         self,
@@ -68,9 +77,14 @@ class RequestValidator:
             value = _coerce(parameter, raw, violations)
             if value is _INVALID:
                 continue
-            for error in validator.iter_errors(value):
-                where = json_path(_label(parameter), error.absolute_path)
-                violations.append(Violation(parameter.location, where, describe(error)))
+            known = (parameter.name, repr(value))  # repr: 1, True and "1" stay apart
+            if known not in self._known_valid:
+                errors = list(validator.iter_errors(value))
+                for error in errors:
+                    where = json_path(_label(parameter), error.absolute_path)
+                    violations.append(Violation(parameter.location, where, describe(error)))
+                if not errors:
+                    self._remember_valid(known)
             params[parameter.name] = value
         if violations:
             raise RequestInvalid(violations)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from ..spec.model import Operation
 from .checker import CompiledSchema, compile_schema, describe, json_path
 from .violations import Violation
+
+# How many answers found valid an operation remembers; past it, the memory starts again.
+KNOWN_VALID_LIMIT = 4096
 
 
 class ResponseValidator:
@@ -16,8 +20,28 @@ class ResponseValidator:
             status: (compile_schema(schema) if schema is not None else None)
             for status, schema in operation.responses.items()
         }
+        # Fingerprints of answers (status and bytes as sent) already found valid. The same
+        # bytes under the same schema judge the same, and most answers repeat (a job polled,
+        # a list of pending jobs): those skip the validator. Cleared whole when full (atomic
+        # under concurrent requests, where popping the oldest is not).
+        self._known_valid: dict[bytes, None] = {}
 
-    def validate(self, status: int, body: Any) -> list[Violation]:
+    def validate(self, status: int, body: Any, sent: bytes | None = None) -> list[Violation]:
+        """Violations of `body`, the answer with `status`; `sent`, the bytes that carry it,
+        lets an answer sent before skip the check."""
+        if sent is None:
+            return self._validate(status, body)
+        fingerprint = hashlib.blake2b(sent, digest_size=16, salt=status.to_bytes(2)).digest()
+        if fingerprint in self._known_valid:
+            return []
+        violations = self._validate(status, body)
+        if not violations:
+            if len(self._known_valid) >= KNOWN_VALID_LIMIT:
+                self._known_valid.clear()
+            self._known_valid[fingerprint] = None
+        return violations
+
+    def _validate(self, status: int, body: Any) -> list[Violation]:
         key = str(status)
         if key not in self._schemas:
             key = f"{key[0]}XX" if f"{key[0]}XX" in self._schemas else "default"
