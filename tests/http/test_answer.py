@@ -6,8 +6,11 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from werkzeug.wrappers import Response
 
+from pleo_export_mock.http.answer import compact_json
 from pleo_export_mock.http.call import JSON_TYPE, Reply
 from pleo_export_mock.http.pipeline import to_response
 
@@ -49,3 +52,30 @@ def test_every_answer_goes_out_as_werkzeug_sent_it(status: int, method: str) -> 
             reply = Reply(status, body, media_type)
             expected = sent(werkzeug_response(reply, headers), method)
             assert sent(to_response(reply, headers), method) == expected, (body, headers)
+
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**80), max_value=2**80)  # past 64 bits too
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(st.characters(exclude_categories=["Cs"])),  # UTF-8 holds no lone surrogate
+    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(), inner, max_size=5),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=500, derandomize=True, deadline=None)
+@given(JSON_VALUES)
+def test_every_answer_carries_the_json_value_the_standard_library_would(value: Any) -> None:
+    sent = compact_json(value)
+    standard = json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+    assert json.loads(sent) == json.loads(standard)
+
+
+def test_answers_are_compact_utf8_as_before() -> None:
+    body = {"name": "Café ∑ 🧾", "lines": [1, 2.5, None, True], "big": 2**70}
+    assert (
+        compact_json(body)
+        == '{"name":"Café ∑ 🧾","lines":[1,2.5,null,true],"big":1180591620717411303424}'.encode()
+    )

@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+import orjson
 from werkzeug.http import HTTP_STATUS_CODES
 
 if TYPE_CHECKING:
@@ -26,8 +27,23 @@ def status_line(code: int) -> str:
     return line
 
 
-# json.dumps builds a new encoder per call when given options; one encoder serves every answer.
+# json.dumps builds a new encoder per call when given options; one encoder serves what orjson
+# leaves (below).
 _COMPACT_JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+
+def compact_json(body: Any) -> bytes:
+    """`body` as compact JSON in UTF-8, not \\u-escaped.
+
+    orjson writes it ten times faster than the standard library, which was a tenth of a small
+    answer's cost and a quarter of a 100-row page's. The same JSON value either way (orjson
+    writes `1e-7` where Python writes `1e-07`). What orjson refuses, integers past 64 bits
+    that a hostile scenario can hold, the standard library writes.
+    """
+    try:
+        return orjson.dumps(body)
+    except TypeError:  # orjson.JSONEncodeError is one
+        return _COMPACT_JSON(body).encode()
 _STATUS_LINES = {code: f"{code} {reason.upper()}" for code, reason in HTTP_STATUS_CODES.items()}
 
 
@@ -87,5 +103,4 @@ def json_answer(
     status: int, body: Any, content_type: str, headers: Mapping[str, str] | None = None
 ) -> Answer:
     """Compact JSON, as UTF-8 (not \\u-escaped)."""
-    payload = _COMPACT_JSON(body).encode()
-    return Answer(status, payload, content_type, headers)
+    return Answer(status, compact_json(body), content_type, headers)

@@ -56,6 +56,7 @@ class _Shape:
     pattern: re.Pattern[str]
     names: tuple[str, ...]  # the template's parameters, in the order of the pattern's groups
     by_method: dict[str, str]
+    depth: int  # how many slashes the template has
 
 
 class Router:
@@ -73,11 +74,15 @@ class Router:
                 by_method.setdefault("HEAD", by_method["GET"])
             if _TEMPLATE_PARAM.search(template):
                 names = tuple(_TEMPLATE_PARAM.findall(template))
-                shapes.append(_Shape(_compile(template), names, by_method))
+                shape = _Shape(_compile(template), names, by_method, template.count("/"))
+                shapes.append(shape)
             else:
                 literal[template] = by_method
         self._literal = literal
-        self._shapes = shapes
+        # A parameter is one segment, so a path can only match templates of its own depth.
+        self._shapes: dict[int, list[_Shape]] = {}
+        for shape in shapes:
+            self._shapes.setdefault(shape.depth, []).append(shape)
 
     def match(self, method: str, path: str) -> tuple[str, Mapping[str, str]]:
         path = "/" + path.lstrip("/") if path else ""  # as werkzeug: `//v3/x` is `/v3/x`
@@ -87,7 +92,7 @@ class Router:
             if method in by_method:
                 return by_method[method], {}
             allowed.update(by_method)
-        for shape in self._shapes:
+        for shape in self._shapes.get(path.count("/"), ()):
             found = shape.pattern.fullmatch(path)
             if found is None:
                 continue
