@@ -44,6 +44,8 @@ def compact_json(body: Any) -> bytes:
         return orjson.dumps(body)
     except TypeError:  # orjson.JSONEncodeError is one
         return _COMPACT_JSON(body).encode()
+
+
 _STATUS_LINES = {code: f"{code} {reason.upper()}" for code, reason in HTTP_STATUS_CODES.items()}
 
 
