@@ -390,9 +390,13 @@ def capture_start(store: Store) -> dict[str, JobAtStart]:
 
 
 def _at_start(job: ExportJob) -> JobAtStart:
-    open_items = frozenset(
-        item.accounting_entry_id
-        for item in job.items
-        if item.outcome.status in (ItemStatus.PENDING, ItemStatus.IN_PROGRESS)
-    )
+    counts = job.status_counts
+    if counts[ItemStatus.PENDING] + counts[ItemStatus.IN_PROGRESS] == len(job.items):
+        open_items = frozenset(job.positions)  # every item is open: a million at C speed
+    else:
+        open_items = frozenset(
+            item.accounting_entry_id
+            for item in job.items
+            if item.outcome.status in (ItemStatus.PENDING, ItemStatus.IN_PROGRESS)
+        )
     return JobAtStart(job.id, job.company_id, job.status, job.created_at, open_items)

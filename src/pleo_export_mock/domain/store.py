@@ -32,6 +32,7 @@ from .models import (
     JobEvent,
     JobItem,
     JobStatus,
+    PayloadSource,
     PleoEvent,
     set_entry_state,
 )
@@ -127,11 +128,34 @@ class Store:
         self, company_id: str, payload: dict[str, Any], entry_id: str | None = None
     ) -> AccountingEntry:
         state = self._company(company_id)
-        entry = AccountingEntry(entry_id or self.ids.uuid(), company_id, payload)
+        entry = AccountingEntry.fixed(entry_id or self.ids.uuid(), company_id, payload)
         if entry.id in state.entries:
             raise ValueError(f"accounting entry {entry.id} already exists")
         state.entries[entry.id] = entry
         return entry
+
+    @_locked
+    def add_entries(
+        self,
+        company_id: str,
+        source: PayloadSource,
+        count: int,
+        state: EntryState = EntryState.QUEUED,
+    ) -> list[str]:
+        """`count` new entries whose payloads `source` gives (entry i, its payload i), made
+        when first read: a million entries cost their ids, not their data. Ids are drawn in
+        order, one per entry, as `add_entry` draws them. `state` is for seeding: entries made
+        where the jobs seeded next will leave them are not made again by `seed_job`."""
+        entries = self._company(company_id).entries
+        made = self.ids.uuids(count)
+        before = len(entries)
+        entries.update(
+            (entry_id, AccountingEntry(entry_id, company_id, source, index, state))
+            for index, entry_id in enumerate(made)
+        )
+        if len(entries) != before + count:
+            raise ValueError("accounting entry ids repeat")  # 128 random bits: never met
+        return made
 
     @_locked
     def create_job(
@@ -172,13 +196,20 @@ class Store:
         `items` pairs each accounting entry id with the outcome its item holds.
         """
         state = self._company(company_id)
+        entries = state.entries
         job.sequence = self._next_sequence()
+        after: dict[ItemStatus, EntryState] = {}  # per item status: where its entry stands
+        add_item = job.add_item
         for entry_id, outcome in items:
-            if entry_id not in state.entries:
+            entry = entries.get(entry_id)
+            if entry is None:
                 raise errors.UnknownEntries([entry_id])
-            job.add_item(entry_id)
-            job.set_item_outcome(job.items[-1], outcome)
-            set_entry_state(state.entries, entry_id, entry_state_after(job.status, outcome.status))
+            add_item(entry_id, outcome)
+            wanted = after.get(outcome.status)
+            if wanted is None:
+                wanted = after[outcome.status] = entry_state_after(job.status, outcome.status)
+            if entry.state is not wanted:
+                entries[entry_id] = entry.with_state(wanted)
         self._insert_job(state, job)
         return job
 
