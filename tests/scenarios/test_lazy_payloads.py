@@ -17,6 +17,7 @@ from pleo_export_mock.http import HttpSettings, create_app
 from pleo_export_mock.http.state_view import authorization_header
 from pleo_export_mock.sandbox import Sandbox
 from pleo_export_mock.scenarios import (
+    ScenarioError,
     SeededSandbox,
     build_store,
     load_named,
@@ -212,3 +213,8 @@ def test_a_page_of_a_big_job_is_served_from_its_own_rows() -> None:
         assert row["additionalInformation"] == fresh["additionalInformation"]
     assert PAYLOADS.made - made <= 100  # the page's own rows, none of the other 49,900
 
+
+def test_the_schema_takes_a_million_entries_and_refuses_more() -> None:
+    load_scenario_text(TWO_BLOCKS.replace("{first}", "1000000"))
+    with pytest.raises(ScenarioError, match="1000001"):
+        load_scenario_text(TWO_BLOCKS.replace("{first}", "1000001"))
