@@ -175,9 +175,7 @@ def test_a_snapshot_of_entries_never_read_holds_them_all() -> None:
     PAYLOADS.clear()
     document = take_snapshot(sandbox)
     written = {
-        e["id"]: _bytes(e["payload"])
-        for c in document["store"]["companies"]
-        for e in c["entries"]
+        e["id"]: _bytes(e["payload"]) for c in document["store"]["companies"] for e in c["entries"]
     }
     # the receipts of payloads made while writing are listed too: their links resolve
     receipts = {r["id"] for r in document["seeded"]["generators"][company]["receipts"]}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -228,6 +229,23 @@ class ExportJob:
         self.positions[entry_id] = len(self.items)
         self.items.append(JobItem(self.id, entry_id, outcome))
         self.status_counts[outcome.status] += 1
+
+    def add_items(self, items: Iterable[tuple[str, ItemOutcome]]) -> None:
+        """add_item for each (entry id, outcome), counting runs of one shared outcome at once:
+        a status is a StrEnum, hashed in Python, and a million items would hash it twice each."""
+        positions, rows, job_id = self.positions, self.items, self.id
+        last: ItemOutcome | None = None
+        run = 0
+        for entry_id, outcome in items:
+            if outcome is not last:
+                if last is not None:
+                    self.status_counts[last.status] += run
+                last, run = outcome, 0
+            run += 1
+            positions[entry_id] = len(rows)
+            rows.append(JobItem(job_id, entry_id, outcome))
+        if last is not None:
+            self.status_counts[last.status] += run
 
     def item(self, entry_id: str) -> JobItem | None:
         position = self.positions.get(entry_id)

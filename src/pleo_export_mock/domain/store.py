@@ -10,9 +10,10 @@ from __future__ import annotations
 import bisect
 import functools
 import threading
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from itertools import repeat
 from typing import Any, ParamSpec, TypeVar
 
 from . import errors
@@ -149,9 +150,20 @@ class Store:
         entries = self._company(company_id).entries
         made = self.ids.uuids(count)
         before = len(entries)
+        # map and zip run the loop in C: a million entries in a second or so.
         entries.update(
-            (entry_id, AccountingEntry(entry_id, company_id, source, index, state))
-            for index, entry_id in enumerate(made)
+            zip(
+                made,
+                map(
+                    AccountingEntry,
+                    made,
+                    repeat(company_id),
+                    repeat(source),
+                    range(count),
+                    repeat(state),
+                ),
+                strict=True,
+            )
         )
         if len(entries) != before + count:
             raise ValueError("accounting entry ids repeat")  # 128 random bits: never met
@@ -198,18 +210,22 @@ class Store:
         state = self._company(company_id)
         entries = state.entries
         job.sequence = self._next_sequence()
-        after: dict[ItemStatus, EntryState] = {}  # per item status: where its entry stands
-        add_item = job.add_item
-        for entry_id, outcome in items:
-            entry = entries.get(entry_id)
-            if entry is None:
-                raise errors.UnknownEntries([entry_id])
-            add_item(entry_id, outcome)
-            wanted = after.get(outcome.status)
-            if wanted is None:
-                wanted = after[outcome.status] = entry_state_after(job.status, outcome.status)
-            if entry.state is not wanted:
-                entries[entry_id] = entry.with_state(wanted)
+
+        def placed() -> Iterator[tuple[str, ItemOutcome]]:
+            """The items, each entry put where its item leaves it on the way."""
+            last: ItemOutcome | None = None
+            wanted = EntryState.QUEUED
+            for entry_id, outcome in items:
+                entry = entries.get(entry_id)
+                if entry is None:
+                    raise errors.UnknownEntries([entry_id])
+                if outcome is not last:  # runs of entries share one outcome
+                    last, wanted = outcome, entry_state_after(job.status, outcome.status)
+                if entry.state is not wanted:
+                    entries[entry_id] = entry.with_state(wanted)
+                yield entry_id, outcome
+
+        job.add_items(placed())
         self._insert_job(state, job)
         return job
 
