@@ -334,9 +334,10 @@ class Restored:
 class FirstMoments:
     """Each scenario's first moment, seeded once and restored by copying.
 
-    Seeding generates every entry's data (12,000 of them for `large`); copying the seeded
-    store is a fraction of that, so a reset or a reload per test stays cheap. The latest
-    few (scenario, seed, policy, start) are kept.
+    Seeding draws every entry's id and makes its objects (12,000 of them for `large`; their
+    payloads are made when read, and kept across copies); copying the seeded store is a
+    fraction of that, so a reset or a reload per test stays cheap. The latest few (scenario,
+    seed, policy, start) are kept.
     """
 
     def __init__(self, keep: int = 8) -> None:

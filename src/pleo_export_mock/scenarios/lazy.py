@@ -20,8 +20,9 @@ from typing import Any
 from .generator import PayloadGenerator
 from .model import EntrySpec
 
-# Payloads kept per process: about 4 KB each (tracemalloc, `large`), so at most about 65 MB.
-# Enough for every entry of `large` (12,000) read over and over, and many pages of a bigger job.
+# Payloads kept per process: about 6.4 KiB each made (tracemalloc, bench_scale.py), so at
+# most about 100 MiB. Enough for every entry of `large` (12,000) read over and over, and for
+# a hundred and more pages of a bigger job.
 CACHE_LIMIT = 16_384
 
 
