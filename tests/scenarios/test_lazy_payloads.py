@@ -216,3 +216,19 @@ def test_the_schema_takes_a_million_entries_and_refuses_more() -> None:
     load_scenario_text(TWO_BLOCKS.replace("{first}", "1000000"))
     with pytest.raises(ScenarioError, match="1000001"):
         load_scenario_text(TWO_BLOCKS.replace("{first}", "1000001"))
+
+
+def test_overrides_apply_to_entries_made_on_read_and_are_not_shared() -> None:
+    text = TWO_BLOCKS.replace("{first}", "3").replace(
+        "        type: invoice\n",
+        "        type: invoice\n        overrides: {note: fixed, servicePeriod: {from: x}}\n",
+    )
+    state = build_store(load_scenario_text(text), clock=clock(), cache=PayloadCache())
+    second = set(state.entry_ids["second"])
+    invoices = [e.payload for e in _entries(state) if e.id in second]
+    assert len(invoices) == 40
+    assert {p["type"] for p in invoices} == {"invoice"}
+    assert {p["note"] for p in invoices} == {"fixed"}
+    assert {p["servicePeriod"]["from"] for p in invoices} == {"x"}
+    assert all("to" in p["servicePeriod"] for p in invoices)  # merged, not replaced
+    assert invoices[0]["servicePeriod"] is not invoices[1]["servicePeriod"]
