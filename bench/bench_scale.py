@@ -1,12 +1,16 @@
 """Target 4 of the speed issue: one big job, its load time, its pages, its memory per item.
 
-    ./dev bench bench/bench_scale.py [--items 100000] [--pages 2000] [--rounds 3]
+    ./dev bench bench/bench_scale.py [--items 100000 1000000] [--rounds 3] [--pages 500]
+                                     [--warm-pages 100] [--cold-pages 40]
 
 Loads a scenario of one pending job of `--items` entries (as `large`, scaled) in a fresh
 process and prints the load time and the process's resident memory per item (RSS after the
-load minus RSS of the same process with a 100-item job, over the difference in items). Then,
-in process (the app without a server), a page of 100 from the middle of the big job
-(`after=` a cursor) against the same page of a 100-item job, rounds alternating.
+load minus RSS of the same process with a 100-item job, over the difference in items), and
+what one payload kept in the payload cache costs (tracemalloc) times the cache's bound. Then,
+in process (the app without a server), a page of 100 from the middle of the big job (`after=`
+a cursor) against the same page of a 100-item job, rounds alternating, three ways: the job's
+items (no payloads), its export items warm (the page read again: its payloads kept) and cold
+(the payload cache emptied before each read, outside the timing: every payload made).
 Targets: 1,000,000 items load in seconds; page ratio <= 1.2; memory per item printed.
 A size the scenario schema refuses is printed with the reason and not run.
 A benchmark, never a test.
@@ -43,49 +47,99 @@ def rss_kib() -> int:
     return 0
 
 
-def child(items: int, pages: int) -> dict[str, Any]:
+def child(items: int, pages: int, warm_pages: int, cold_pages: int, rounds: int) -> dict[str, Any]:
     """In a fresh process: load the small job, then the big one; time pages of both."""
+    import gc
+    import tracemalloc
+
     from werkzeug.test import Client
 
     from pleo_export_mock.domain.credentials import CredentialKind
     from pleo_export_mock.http import HttpSettings, create_app
     from pleo_export_mock.http.state_view import authorization_header
     from pleo_export_mock.sandbox import Sandbox
+    from pleo_export_mock.scenarios.lazy import PAYLOADS
 
     small = Sandbox("pending")
     small.load_scenario_text(scenario_text(100))
+    gc.collect()
     rss_small = rss_kib()
     big = Sandbox("pending")
     started = time.perf_counter()
     big.load_scenario_text(scenario_text(items))
     load_s = time.perf_counter() - started
+    gc.collect()
     rss_big = rss_kib()
 
-    def page_path(sandbox: Sandbox) -> tuple[Client, dict[str, str], str]:
+    def paths(sandbox: Sandbox) -> tuple[Client, dict[str, str], dict[str, str]]:
+        """A page of 100 from the middle of the job, `after=` a cursor: its items (outcomes
+        only) and its export items (the payloads)."""
         client = Client(create_app(sandbox, HttpSettings(response_violations="log")))
         keys = [c for c in sandbox.state.credentials if c.kind is CredentialKind.API_KEY]
         auth = {"Authorization": authorization_header(keys[0])}
         job = sandbox.state.store.jobs()[0]
-        probe = f"/v3/export-jobs/{job.id}/items?limit=1&offset={len(job.items) // 2 - 50}"
-        cursor = client.get(probe, headers=auth).json["pagination"]["endCursor"]
-        return client, auth, f"/v3/export-jobs/{job.id}/items?limit=100&after={cursor}"
+        middle = len(job.items) // 2 - 50
+        found = {}
+        for kind, base in (
+            ("items", f"/v3/export-jobs/{job.id}/items?"),
+            ("export-items", f"/v3/export-items?job_id={job.id}&"),
+        ):
+            probe = client.get(f"{base}limit=1&offset={middle}", headers=auth)
+            cursor = probe.json["pagination"]["endCursor"]
+            found[kind] = f"{base}limit=100&after={cursor}"
+        return client, auth, found
 
-    def per_page(target: tuple[Client, dict[str, str], str]) -> float:
-        client, auth, path = target
-        started = time.perf_counter()
-        for _ in range(pages):
-            client.get(path, headers=auth)
-        return (time.perf_counter() - started) / pages * 1e6
+    def per_page(target: tuple[Client, dict[str, str], dict[str, str]], kind: str) -> float:
+        """Microseconds per page: warm (read again and again) or cold (every payload made,
+        the cache emptied before each read, outside the timing)."""
+        client, auth, found = target
+        path = found["export-items" if kind != "items" else "items"]
+        if kind != "cold":
+            client.get(path, headers=auth)  # warm: the page's payloads are kept
+            count = pages if kind == "items" else warm_pages
+            started = time.perf_counter()
+            for _ in range(count):
+                assert client.get(path, headers=auth).status_code == 200
+            return (time.perf_counter() - started) / count * 1e6
+        spent = 0.0
+        for _ in range(cold_pages):
+            PAYLOADS.clear()
+            started = time.perf_counter()
+            assert client.get(path, headers=auth).status_code == 200
+            spent += time.perf_counter() - started
+        return spent / cold_pages * 1e6
 
-    targets = page_path(small), page_path(big)
-    rounds = [(per_page(targets[0]), per_page(targets[1])) for _ in range(3)]
+    targets = paths(small), paths(big)
+    kinds = ("items", "warm", "cold")
+    measured: dict[str, list[tuple[float, float]]] = {kind: [] for kind in kinds}
+    for _ in range(rounds):  # small, big, small, big ...: both see the same machine
+        for kind in kinds:
+            measured[kind].append((per_page(targets[0], kind), per_page(targets[1], kind)))
+
+    # What one kept payload costs: the cache's bound times this is its most memory.
+    job = big.state.store.jobs()[0]
+    entries = {e.id: e for e in big.state.store.entries(job.company_id)}
+    sample = [entries[item.accounting_entry_id] for item in job.items[:500]]
+    source = sample[0].source
+    make = source.make  # type: ignore[attr-defined]
+    tracemalloc.start()
+    made = [make(entry.index) for entry in sample]
+    payload_bytes = tracemalloc.get_traced_memory()[0] / len(made)
+    tracemalloc.stop()
     return {
         "items": items,
         "load_s": load_s,
         "bytes_per_item": (rss_big - rss_small) * 1024 / max(1, items - 100),
-        "page_us_small": statistics.median(r[0] for r in rounds),
-        "page_us_big": statistics.median(r[1] for r in rounds),
-        "page_ratios": [b / a for a, b in rounds],
+        "payload_bytes": payload_bytes,
+        "cache_limit": PAYLOADS.limit,
+        "pages": {
+            kind: {
+                "us_small": statistics.median(r[0] for r in rows),
+                "us_big": statistics.median(r[1] for r in rows),
+                "ratios": [b / a for a, b in rows],
+            }
+            for kind, rows in measured.items()
+        },
     }
 
 
@@ -114,34 +168,56 @@ def schema_limit() -> int | None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--items", type=int, action="append", help="job sizes (default 100000)")
-    parser.add_argument("--pages", type=int, default=500, help="pages timed per round")
+    parser.add_argument(
+        "--items", type=int, nargs="+", action="extend", help="job sizes (default 100000 1000000)"
+    )
+    parser.add_argument("--pages", type=int, default=500, help="job-item pages per round")
+    parser.add_argument("--warm-pages", type=int, default=100, help="warm export-item pages")
+    parser.add_argument("--cold-pages", type=int, default=40, help="cold export-item pages")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        print(json.dumps(child(args.child, args.pages)))
+        row = child(args.child, args.pages, args.warm_pages, args.cold_pages, args.rounds)
+        print(json.dumps(row))
         return 0
     limit = schema_limit()
-    for items in args.items or [1_000_000, 100_000]:
+    for items in args.items or [100_000, 1_000_000]:
         if limit is not None and items > limit:
             print(f"{items:>9} items: not run: the scenario schema allows at most {limit} entries")
             continue
-        command = [sys.executable, __file__, "--child", str(items), "--pages", str(args.pages)]
+        command = [
+            *(sys.executable, __file__, "--child", str(items), "--pages", str(args.pages)),
+            *("--warm-pages", str(args.warm_pages), "--cold-pages", str(args.cold_pages)),
+            *("--rounds", str(args.rounds)),
+        ]
         done = subprocess.run(command, capture_output=True, text=True, check=False)
         if done.returncode != 0:
             print(f"{items:>9} items: failed: {done.stderr.strip()[-600:]}")
             continue
         row = json.loads(done.stdout.strip().splitlines()[-1])
-        ratios = row["page_ratios"]
-        verdict = "PASS" if statistics.median(ratios) <= GOAL_PAGE_RATIO else "FAIL"
         print(
-            f"{items:>9} items: load {row['load_s']:.1f} s, {row['bytes_per_item']:.0f} bytes"
-            f" per item (RSS); page of 100: {row['page_us_big']:.0f} us vs"
-            f" {row['page_us_small']:.0f} us on a 100-item job, ratio"
-            f" {statistics.median(ratios):.2f} (rounds {min(ratios):.2f}-{max(ratios):.2f});"
-            f" goal <= {GOAL_PAGE_RATIO}: {verdict}",
+            f"{items:>9} items: load {row['load_s']:.2f} s, {row['bytes_per_item']:.0f} bytes"
+            f" per item (RSS); a kept payload {row['payload_bytes'] / 1024:.1f} KiB"
+            f" (tracemalloc), at most {row['cache_limit']:,} kept"
+            f" ({row['cache_limit'] * row['payload_bytes'] / 2**20:.0f} MiB)",
             flush=True,
         )
+        for kind, what in (
+            ("items", "job items (no payloads)"),
+            ("warm", "export items, warm"),
+            ("cold", "export items, cold"),
+        ):
+            page = row["pages"][kind]
+            ratios = page["ratios"]
+            verdict = "PASS" if statistics.median(ratios) <= GOAL_PAGE_RATIO else "FAIL"
+            print(
+                f"{'':>9}   page of 100, {what}: {page['us_big']:.0f} us vs"
+                f" {page['us_small']:.0f} us on a 100-item job, ratio"
+                f" {statistics.median(ratios):.2f} (rounds {min(ratios):.2f}-{max(ratios):.2f});"
+                f" goal <= {GOAL_PAGE_RATIO}: {verdict}",
+                flush=True,
+            )
     return 0
 
 

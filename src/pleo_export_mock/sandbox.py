@@ -334,9 +334,10 @@ class Restored:
 class FirstMoments:
     """Each scenario's first moment, seeded once and restored by copying.
 
-    Seeding generates every entry's data (12,000 of them for `large`); copying the seeded
-    store is a fraction of that, so a reset or a reload per test stays cheap. The latest
-    few (scenario, seed, policy, start) are kept.
+    Seeding draws every entry's id and makes its objects (12,000 of them for `large`; their
+    payloads are made when read, and kept across copies); copying the seeded store is a
+    fraction of that, so a reset or a reload per test stays cheap. The latest few (scenario,
+    seed, policy, start) are kept.
     """
 
     def __init__(self, keep: int = 8) -> None:
@@ -390,9 +391,13 @@ def capture_start(store: Store) -> dict[str, JobAtStart]:
 
 
 def _at_start(job: ExportJob) -> JobAtStart:
-    open_items = frozenset(
-        item.accounting_entry_id
-        for item in job.items
-        if item.outcome.status in (ItemStatus.PENDING, ItemStatus.IN_PROGRESS)
-    )
+    counts = job.status_counts
+    if counts[ItemStatus.PENDING] + counts[ItemStatus.IN_PROGRESS] == len(job.items):
+        open_items = frozenset(job.positions)  # every item is open: a million at C speed
+    else:
+        open_items = frozenset(
+            item.accounting_entry_id
+            for item in job.items
+            if item.outcome.status in (ItemStatus.PENDING, ItemStatus.IN_PROGRESS)
+        )
     return JobAtStart(job.id, job.company_id, job.status, job.created_at, open_items)

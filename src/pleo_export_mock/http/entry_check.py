@@ -49,7 +49,7 @@ def check_new_entry(company_id: str, payload: dict[str, Any]) -> None:
 
 
 def _as_row(company_id: str, payload: dict[str, Any]) -> ExportItemRow:
-    entry = AccountingEntry(PLACEHOLDER_ID, company_id, payload)
+    entry = AccountingEntry.fixed(PLACEHOLDER_ID, company_id, payload)
     job = ExportJob(PLACEHOLDER_ID, company_id, 0, _EPOCH, vendor_based_bookkeeping=True)
     return ExportItemRow(entry, job)
 

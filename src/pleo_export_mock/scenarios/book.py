@@ -21,6 +21,7 @@ from .tax_ids import company_numbers
 
 Fragment = dict[str, Any]
 
+FIRST_RECONCILIATION_NUMBER = 101
 _FOREIGN_CURRENCY = {"IE": "EUR", "LU": "EUR", "NL": "EUR", "US": "USD", "AU": "USD"}
 # Foreign services are reverse-charged; foreign goods and hotels carry VAT we cannot reclaim.
 _REVERSE_CHARGED_ROLES = frozenset({"advertising", "software", "training", "consulting"})
@@ -76,6 +77,9 @@ class Book:
     pleo: Counterparty
     atm: Counterparty
     book_ids: dict[int, int] = field(default_factory=dict)  # year -> last reconciliation number
+    # Numbers up to here are the seeded entries' (each its own, see seed.py); entries added
+    # later number on from it, each year apart.
+    numbered: int = FIRST_RECONCILIATION_NUMBER - 1
     receipt_key: bytes = b""  # signs the links to this company's receipts
     receipts: dict[str, Receipt] = field(default_factory=dict)  # id -> receipt, as generated
 
@@ -89,9 +93,13 @@ class Book:
         return replace(self, book_ids=dict(self.book_ids))
 
     def next_reconciliation_id(self, year: int) -> str:
-        number = self.book_ids.get(year, 100) + 1
+        number = self.book_ids.get(year, self.numbered) + 1
         self.book_ids[year] = number
-        return f"PLEO-{year}-{number:06d}"
+        return reconciliation_id(year, number)
+
+
+def reconciliation_id(year: int, number: int) -> str:
+    return f"PLEO-{year}-{number:06d}"
 
 
 def build_book(rng: random.Random, country: str, currency: str) -> Book:

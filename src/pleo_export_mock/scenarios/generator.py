@@ -16,7 +16,7 @@ from typing import Any
 
 from ..domain.clock import format_timestamp
 from . import catalog
-from .book import Book, Counterparty, Fragment, seeded_uuid
+from .book import Book, Counterparty, Fragment, reconciliation_id, seeded_uuid
 from .model import EntrySpec
 from .money import convert, euros_to_minor, split_amount, split_tax
 from .profiles import EUROS, MIX_TYPES, MIX_WEIGHTS, PROFILES, Profile
@@ -55,8 +55,16 @@ class PayloadGenerator:
         return twin
 
     def payload(
-        self, rng: random.Random, spec: EntrySpec, *, before: datetime, vendor_based: bool
+        self,
+        rng: random.Random,
+        spec: EntrySpec,
+        *,
+        before: datetime,
+        vendor_based: bool,
+        number: int | None = None,
     ) -> dict[str, Any]:
+        """One entry's payload, every value drawn from `rng`; `number` is its reconciliation
+        number (None: the book's next one, for entries added after seeding)."""
         item_type = spec.type or rng.choices(MIX_TYPES, cum_weights=MIX_WEIGHTS)[0]
         profile = PROFILES[item_type]
         party = self._counterparty(rng, profile, spec)
@@ -72,7 +80,9 @@ class PayloadGenerator:
         lines, amount = self._lines(rng, spec, profile, party, role, currency, total)
         payload["amount"] = amount
         payload["accountingEntryLines"] = lines
-        payload["additionalInformation"] = self._additional(rng, profile, party, role, moment)
+        payload["additionalInformation"] = self._additional(
+            rng, profile, party, role, moment, number
+        )
         payload["bookkeeping"] = {"method": method} if method else None
         payload["contraAccount"] = self._contra(profile)
         payload["files"] = self._files(rng, profile, spec)
@@ -225,6 +235,7 @@ class PayloadGenerator:
         party: Counterparty | None,
         role: str,
         moment: datetime,
+        number: int | None,
     ) -> Fragment:
         attendees: list[str] = []
         if role == "meals" and rng.random() < 0.4:
@@ -232,7 +243,9 @@ class PayloadGenerator:
                 user["name"] for user, _team in rng.sample(self.book.people, rng.randint(1, 3))
             ]
         return {
-            "reconciliationId": self.book.next_reconciliation_id(moment.year),
+            "reconciliationId": self.book.next_reconciliation_id(moment.year)
+            if number is None
+            else reconciliation_id(moment.year, number),
             "attendees": attendees,
             "reconciledEntries": [],
             "invoiceInformation": _invoice(rng, party, moment, profile)

@@ -2,13 +2,17 @@
 
 Deterministic: the same scenario, seed and clock start give the same ids, payloads and
 secrets. Ids come from the store's IdFactory in declaration order; generated data comes from
-forked streams named after scenario keys, so it does not shift the ids.
+forked streams named after scenario keys (an entry's after its key and its index), so it
+does not shift the ids. A generated entry's payload is made when first read (lazy.py).
 """
 
 from __future__ import annotations
 
+import gc
 import random
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -16,13 +20,15 @@ from ..domain.clock import Clock
 from ..domain.credentials import ALL_SCOPES, Credential, CredentialKind
 from ..domain.ids import IdFactory
 from ..domain.lifecycle import JOB_EXPIRED
-from ..domain.models import ExportJob, ItemOutcome, ItemStatus
+from ..domain.models import EntryState, ExportJob, ItemOutcome, ItemStatus
 from ..domain.oauth import OAuthClient, OAuthState
 from ..domain.policy import Policy
+from ..domain.status_changes import entry_state_after
 from ..domain.store import Store
-from .book import Book, build_book
+from .book import FIRST_RECONCILIATION_NUMBER, Book, build_book
 from .generator import PayloadGenerator
 from .hostile import hostile_entries
+from .lazy import PAYLOADS, GeneratedEntries, PayloadCache
 from .model import CompanySpec, ItemSpec, JobSpec, OAuthClientSpec, Scenario
 
 ERP_URL = "https://erp.sandbox.invalid/vouchers"
@@ -55,7 +61,34 @@ class SeededSandbox:
 
 
 def build_store(
-    scenario: Scenario, *, seed: int | None = None, clock: Clock, policy: Policy | None = None
+    scenario: Scenario,
+    *,
+    seed: int | None = None,
+    clock: Clock,
+    policy: Policy | None = None,
+    cache: PayloadCache | None = None,
+) -> SeededSandbox:
+    """The scenario's first moment; generated payloads are kept in `cache` (None: the
+    process's) once read."""
+    with _collector_paused():
+        return _build_store(scenario, seed, clock, policy, PAYLOADS if cache is None else cache)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Seeding makes objects by the million and frees none: the collector, were it on, would
+    walk them again and again for nothing (a third of a big job's seeding)."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+def _build_store(
+    scenario: Scenario, seed: int | None, clock: Clock, policy: Policy | None, cache: PayloadCache
 ) -> SeededSandbox:
     seed = scenario.seed if seed is None else seed
     ids = IdFactory(seed)
@@ -63,7 +96,7 @@ def build_store(
     # One "now" for the whole seeding, so a running clock cannot skew the offsets mid-way.
     now = clock.now()
     for company in scenario.companies:
-        _seed_company(sandbox, company, ids, now, seed)
+        _seed_company(sandbox, company, ids, now, seed, cache)
     # From streams of their own, so that adding an organisation shifts none of the other ids.
     sandbox.organisation_ids = _organisation_ids(scenario, ids.fork("organisations"))
     sandbox.credentials = _credentials(scenario, sandbox, ids)
@@ -72,7 +105,12 @@ def build_store(
 
 
 def _seed_company(
-    sandbox: SeededSandbox, company: CompanySpec, ids: IdFactory, now: datetime, seed: int
+    sandbox: SeededSandbox,
+    company: CompanySpec,
+    ids: IdFactory,
+    now: datetime,
+    seed: int,
+    cache: PayloadCache,
 ) -> None:
     store = sandbox.store
     record = store.add_company(
@@ -86,19 +124,45 @@ def _seed_company(
     generator = PayloadGenerator(book)
     sandbox.generators[record.id] = generator
     context = _entry_context(company, now)
+    states = _entry_states(company)
+    number = FIRST_RECONCILIATION_NUMBER  # each generated entry's own, in declaration order
     for entry in company.entries:
         if entry.hostile:  # reverse fuzzing: the seed decides how many and how nasty
             payloads = hostile_entries(seed, company_id=company.key)
-        else:
-            rng = ids.fork(f"entries:{company.key}:{entry.key}")
-            before, vendor_based = context.get(entry.key, (now, company.vendor_based_bookkeeping))
-            payloads = [
-                generator.payload(rng, entry, before=before, vendor_based=vendor_based)
-                for _ in range(entry.count)
-            ]
-        sandbox.entry_ids[entry.key] = [store.add_entry(record.id, p).id for p in payloads]
+            sandbox.entry_ids[entry.key] = [store.add_entry(record.id, p).id for p in payloads]
+            continue
+        before, vendor_based = context.get(entry.key, (now, company.vendor_based_bookkeeping))
+        source = GeneratedEntries(
+            generator,
+            entry,
+            stream=f"{seed}:entries:{company.key}:{entry.key}",
+            before=before,
+            vendor_based=vendor_based,
+            first_number=number,
+            cache=cache,
+        )
+        number += entry.count
+        state = states.get(entry.key, EntryState.QUEUED)
+        sandbox.entry_ids[entry.key] = store.add_entries(record.id, source, entry.count, state)
+    book.numbered = seeded_numbers(company)
     for job in sorted(company.jobs, key=lambda job: job.created):
         sandbox.job_ids[job.key] = _seed_job(sandbox, record.id, job, book, ids, now)
+
+
+def seeded_numbers(company: CompanySpec) -> int:
+    """The last reconciliation number a company's generated entries take at seeding."""
+    generated = sum(entry.count for entry in company.entries if not entry.hostile)
+    return FIRST_RECONCILIATION_NUMBER - 1 + generated
+
+
+def _entry_states(company: CompanySpec) -> dict[str, EntryState]:
+    """Per entry key: where the company's jobs, seeded in order, leave its entries. (Seeding a
+    job puts them there anyway; made there from the start, a million are not made twice.)"""
+    states = {}
+    for job in sorted(company.jobs, key=lambda job: job.created):
+        for item in job.items:
+            states[item.entry] = entry_state_after(job.status, item.outcome.status)
+    return states
 
 
 def _entry_context(company: CompanySpec, now: datetime) -> dict[str, tuple[datetime, bool]]:
@@ -137,10 +201,9 @@ def _seed_job(
 
 def _items(
     sandbox: SeededSandbox, job: JobSpec, ids: IdFactory, now: datetime
-) -> list[tuple[str, ItemOutcome]]:
+) -> Iterator[tuple[str, ItemOutcome]]:
     rng = ids.fork(f"exports:{job.key}")
     voucher = rng.randint(10_000, 80_000)  # the ERP's running voucher number
-    items = []
     for spec in job.items:
         reported = spec.outcome.without_stray_fields()  # shared by all the key's entries
         for entry_id in sandbox.entry_ids[spec.entry]:
@@ -148,8 +211,7 @@ def _items(
             if reported.status is ItemStatus.SUCCESSFUL:
                 voucher += 1
                 outcome = _exported(spec, reported, f"VOU-{voucher}", now)
-            items.append((entry_id, outcome))
-    return items
+            yield entry_id, outcome
 
 
 def _exported(spec: ItemSpec, outcome: ItemOutcome, voucher: str, now: datetime) -> ItemOutcome:

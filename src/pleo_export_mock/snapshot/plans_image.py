@@ -17,6 +17,7 @@ from ..scenarios.book import build_book
 from ..scenarios.generator import PayloadGenerator
 from ..scenarios.model import Scenario
 from ..scenarios.receipts import EXTENSIONS, Receipt, ReceiptLink
+from ..scenarios.seed import seeded_numbers
 from ..scenarios.timeline import STEP_STATUSES, StepPosition, Timeline
 from .reader import At, random_state, read_random_state, time_text
 
@@ -126,7 +127,8 @@ def generators_json(generators: dict[str, PayloadGenerator]) -> dict[str, Any]:
             "reconciliationNumbers": {str(y): n for y, n in generator.book.book_ids.items()},
             "receipts": [
                 {"id": r.id, "mime": r.mime, "size": r.size, "link": r.link.value}
-                for r in generator.book.receipts.values()
+                # a copy first: entries read meanwhile may make (and register) receipts
+                for r in list(generator.book.receipts.values())
             ],
         }
         for company_id, generator in generators.items()
@@ -144,6 +146,7 @@ def read_generators(
         if company_id is None:
             raise at.fail(f"no company id for the scenario's company {company.key!r}")
         book = build_book(ids.fork(f"book:{company.key}"), company.country, company.currency)
+        book.numbered = seeded_numbers(company)
         row = at.get(company_id)
         numbers = row.get("reconciliationNumbers")
         for year, _ in numbers.members():

@@ -91,7 +91,7 @@ def _read_company(at: At) -> _CompanyState:
             raise entry_at.get("id").fail(f"accounting entry {entry_id} appears twice")
         payload = entry_at.get("payload").obj()
         entry_state = entry_at.choice("state", EntryState, "entry state")
-        state.entries[entry_id] = AccountingEntry(entry_id, company.id, payload, entry_state)
+        state.entries[entry_id] = AccountingEntry.fixed(entry_id, company.id, payload, entry_state)
     return state
 
 
