@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 import threading
 
+from .streams import Stream
+
 # A version-4 UUID's fixed bits (RFC 4122: version 4, variant 10), as uuid.UUID(version=4)
 # sets them over 128 random bits.
 _CLEAR = ~((0xC000 << 48) | (0xF000 << 64))
@@ -46,14 +48,14 @@ def _uuid_batch(rng: random.Random, count: int) -> list[str]:
 
 
 class IdFactory:
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, stream: Stream | None = None) -> None:
         self._seed = seed
-        self._random = random.Random(seed)
+        self._stream = stream or Stream(seed)
         self._lock = threading.Lock()
 
     def uuid(self) -> str:
         with self._lock:
-            return uuid_text(self._random.getrandbits(128))
+            return uuid_text(self._stream.live().getrandbits(128))
 
     def uuids(self, count: int) -> list[str]:
         """The next `count` ids, as `count` calls of uuid() would give them, in two thirds of
@@ -61,20 +63,18 @@ class IdFactory:
         made: list[str] = []
         with self._lock:
             while len(made) < count:
-                made += _uuid_batch(self._random, min(count - len(made), _BATCH))
+                made += _uuid_batch(self._stream.live(), min(count - len(made), _BATCH))
         return made
 
     def token(self, prefix: str) -> str:
         """An opaque secret such as an API key; readable prefix, seeded body."""
         with self._lock:
-            return f"{prefix}_{self._random.getrandbits(160):040x}"
+            return f"{prefix}_{self._stream.live().getrandbits(160):040x}"
 
     def copy(self) -> IdFactory:
         """A factory that goes on from here, apart from this one."""
-        twin = IdFactory(self._seed)
         with self._lock:
-            twin._random.setstate(self._random.getstate())
-        return twin
+            return IdFactory(self._seed, self._stream.copy())
 
     @property
     def seed(self) -> int:
@@ -83,14 +83,12 @@ class IdFactory:
     def position(self) -> tuple[object, ...]:
         """Where the id stream stands (random.getstate()): a snapshot keeps it."""
         with self._lock:
-            return self._random.getstate()
+            return self._stream.position()
 
     @classmethod
     def at(cls, seed: int, position: tuple[object, ...]) -> IdFactory:
         """A factory of `seed` going on from `position` (a snapshot's restore)."""
-        factory = cls(seed)
-        factory._random.setstate(position)
-        return factory
+        return cls(seed, Stream(seed, position))
 
     def fork(self, label: str) -> random.Random:
         """An independent seeded stream (e.g. for generated data) that does not shift the ids."""

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import copy
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
@@ -253,11 +252,12 @@ class ExportJob:
 
     def copy(self) -> ExportJob:
         """A job that changes apart from this one, sharing its (immutable) items."""
-        twin = copy.copy(self)
-        twin.items = self.items.copy()  # the items themselves are immutable
-        twin.positions = self.positions.copy()
-        twin.status_counts = self.status_counts.copy()
-        return twin
+        return replace(  # the items themselves are immutable
+            self,
+            items=self.items.copy(),
+            positions=self.positions.copy(),
+            status_counts=self.status_counts.copy(),
+        )
 
     def set_item_outcome(self, item: JobItem, outcome: ItemOutcome) -> None:
         """The one way an item changes, so the live counts per status stay right."""

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import random
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from ..domain.streams import Stream
 from .model import OAUTH_FAULT_OPERATIONS, RECEIPT_FAULT_OPERATIONS, Fault, FaultRule
 
 
@@ -44,7 +44,7 @@ class FaultPlan:
         job_ids: Mapping[str, str] | None = None,
     ) -> None:
         self._lock = threading.Lock()
-        self._random = random.Random(f"faults:{seed}")
+        self._draws = Stream(f"faults:{seed}")  # seeded at its first draw: most plans draw none
         self._job_ids = dict(job_ids or {})  # scenario job key -> id
         self._rules: list[FaultRule] = []
         self._matched: list[int] = []
@@ -74,7 +74,7 @@ class FaultPlan:
     def draws(self) -> tuple[object, ...]:
         """Where the stream deciding `probability` rules stands (random.getstate())."""
         with self._lock:
-            return self._random.getstate()
+            return self._draws.position()
 
     def resume(self, counts: list[tuple[FaultRule, int, int]], draws: tuple[object, ...]) -> None:
         """Take over the rules, counts and draws of a snapshot, all at once."""
@@ -82,7 +82,7 @@ class FaultPlan:
             self._rules = [rule for rule, _, _ in counts]
             self._matched = [matched for _, matched, _ in counts]
             self._fired = [fired for _, _, fired in counts]
-            self._random.setstate(draws)
+            self._draws = Stream(position=draws)
 
     def choose(self, call: CallInfo) -> Fault | None:
         """The fault for this call (the first rule that fires), counting every match."""
@@ -123,7 +123,7 @@ class FaultPlan:
             return count <= rule.first
         if rule.every is not None:
             return count % rule.every == 0
-        return self._random.random() < (rule.probability or 0)
+        return self._draws.live().random() < (rule.probability or 0)
 
 
 def rule_dict(rule: FaultRule) -> dict[str, object]:
