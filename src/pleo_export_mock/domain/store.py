@@ -72,7 +72,13 @@ def _locked(method: Callable[P, R]) -> Callable[P, R]:
 
 
 class Store:
-    def __init__(self, clock: Clock, ids: IdFactory, policy: Policy | None = None) -> None:
+    def __init__(
+        self,
+        clock: Clock,
+        ids: IdFactory,
+        policy: Policy | None = None,
+        subscriptions: Subscriptions | None = None,
+    ) -> None:
         self.clock = clock
         self.ids = ids
         self.policy = policy or Policy()
@@ -86,7 +92,7 @@ class Store:
         # with the status before it (serve's log); a copy starts with none.
         self.job_created: list[Callable[[ExportJob], None]] = []
         self.status_changed: list[Callable[[ExportJob, JobStatus], None]] = []
-        self.subscriptions = Subscriptions(
+        self.subscriptions = subscriptions or Subscriptions(
             clock, IdFactory(ids.fork("subscriptions").getrandbits(63))
         )
 
@@ -94,7 +100,7 @@ class Store:
     def copy(self, clock: Clock) -> Store:
         """This state on `clock`, changing apart from this one: how a reset restores a
         scenario's first moment without seeding it again. Payloads and outcomes are shared."""
-        twin = Store(clock, self.ids.copy(), self.policy)
+        twin = Store(clock, self.ids.copy(), self.policy, self.subscriptions.copy(clock))
         twin._jobs = {job_id: job.copy() for job_id, job in self._jobs.items()}
         twin._open_jobs = {job_id: twin._jobs[job_id] for job_id in self._open_jobs}
         for company_id, state in self._companies.items():
@@ -102,7 +108,6 @@ class Store:
             jobs = [twin._jobs[job.id] for job in state.jobs]
             twin._companies[company_id] = _CompanyState(replace(state.company), entries, jobs)
         twin._sequence = self._sequence
-        twin.subscriptions = self.subscriptions.copy(clock)
         return twin
 
     # -- Pleo's side: companies, entries, the user pressing Export ------------------------
