@@ -5,8 +5,9 @@
 
 What `pleo-export-mock serve --port 0 --quiet` runs up to its first answer, minus the wait on
 the socket: the command line's imports, the sandbox, the app, the listening socket and the
-banner (`cli._start_serving`, the collector off as `serve` has it), then one request through
-the server's WSGI app: GET /_mock/clock, or GET /v3/export-jobs with the scenario's API key.
+banner (`cli._sandbox_to_serve`, `cli_serve._listening`, the collector off as `serve` has
+it), then one request through the server's WSGI app: GET /_mock/clock, or GET
+/v3/export-jobs with the scenario's API key.
 Wall time on a shared machine moves with the load; callgrind's instruction count
 ("Collected") does not, so a change to start-up can be judged by it. Prints the answer's
 status and the CPU seconds, a rough guide.
@@ -25,12 +26,13 @@ started = time.process_time()
 
 
 def first_answer(which: str) -> str:
-    from pleo_export_mock import cli
-
     gc.disable()
+    from pleo_export_mock import cli, cli_serve
+
     args = cli._parser().parse_args(["serve", "--port", "0", "--quiet"])
     with contextlib.redirect_stdout(io.StringIO()):  # the banner
-        sandbox, server = cli._start_serving(args)
+        sandbox = cli._sandbox_to_serve(args)
+        server = cli_serve._listening(sandbox, args.host, args.port, args.threads, args.quiet)
     gc.freeze()
     gc.enable()
     environ: dict[str, object] = {"PATH_INFO": "/_mock/clock", "REMOTE_ADDR": "127.0.0.1"}

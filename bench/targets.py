@@ -50,7 +50,7 @@ def hello_app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterab
 
 def sandbox_app(scenario: str) -> tuple[Any, Sandbox]:
     """The full sandbox: request and response validation on, violations logged (as `serve`)."""
-    from pleo_export_mock.cli import SERVE_JOURNAL_ENTRIES
+    from pleo_export_mock.cli_serve import SERVE_JOURNAL_ENTRIES
     from pleo_export_mock.http import HttpSettings, create_app
     from pleo_export_mock.sandbox import Sandbox
 

@@ -8,14 +8,17 @@ import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .cli_drift import add_drift_command
 from .cli_help import VersionAction, describe_commands
 from .cli_numbers import check_numbers
 from .cli_replay import add_replay
-from .cli_serve import SERVE_JOURNAL_ENTRIES as SERVE_JOURNAL_ENTRIES
 from .cli_verify import add_verify
 from .errors import ToolError
+
+if TYPE_CHECKING:
+    from .sandbox import Sandbox
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -158,24 +161,30 @@ def _timestamp(text: str) -> datetime:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from .cli_serve import serve_in_foreground
-    from .sandbox import Sandbox, SandboxConfig
-
-    # Start-up allocates much and frees little: the collector would scan it all for nothing.
-    # serve_in_foreground turns it on again once the state is built and frozen.
+    # Start-up (the sandbox's modules are imported here, so that other commands need not
+    # import them) allocates much and frees little: the collector would scan it all for
+    # nothing. serve_in_foreground turns it on again once the state is built and frozen.
     gc.disable()
-    webhook_hosts = frozenset(host.lower() for host in args.allow_webhook_host)
     try:
-        sandbox = Sandbox(
-            args.scenario,
-            SandboxConfig(
-                seed=args.seed, clock=args.clock, start=args.start, webhook_hosts=webhook_hosts
-            ),
-        )
+        from .cli_serve import serve_in_foreground
+
+        sandbox = _sandbox_to_serve(args)
     except BaseException:
         gc.enable()
         raise
     return serve_in_foreground(sandbox, args.host, args.port, args.threads, args.quiet)
+
+
+def _sandbox_to_serve(args: argparse.Namespace) -> Sandbox:
+    from .sandbox import Sandbox, SandboxConfig
+
+    webhook_hosts = frozenset(host.lower() for host in args.allow_webhook_host)
+    return Sandbox(
+        args.scenario,
+        SandboxConfig(
+            seed=args.seed, clock=args.clock, start=args.start, webhook_hosts=webhook_hosts
+        ),
+    )
 
 
 def _fuzz(args: argparse.Namespace) -> int:

@@ -93,7 +93,8 @@ class Sandbox:
         loaded = _as_scenario(scenario)
         with self._lock:
             self.scenario = loaded
-            self.config = replace(self.config, seed=seed)
+            if seed != self.config.seed:
+                self.config = replace(self.config, seed=seed)
             self.state = self._build()
 
     def load_scenario_text(self, text: str, source: str = "<request body>") -> None:
