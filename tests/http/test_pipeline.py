@@ -151,3 +151,20 @@ def test_a_request_records_its_headers_as_werkzeug_reads_them() -> None:
     copied = headers.copy()
     copied.add("X-Extra", "b")
     assert "X-Extra" not in headers and len(copied) == len(headers) + 1
+
+
+def test_queries_read_again_answer_alike_and_their_memory_is_bounded() -> None:
+    from werkzeug.test import EnvironBuilder
+
+    from pleo_export_mock.http import request as reading
+
+    def query(text: str) -> dict[str, list[str]]:
+        environ = EnvironBuilder("/v3/export-jobs", query_string=text).get_environ()
+        return reading.read_request(environ, 1024).query.to_dict(flat=False)
+
+    assert query("statuses=pending&statuses=failed") == {"statuses": ["pending", "failed"]}
+    assert query("statuses=pending&statuses=failed") == {"statuses": ["pending", "failed"]}
+    assert query("note=%C3%B8") == {"note": ["ø"]}  # UTF-8, decoded
+    for n in range(reading.MAX_QUERIES + 5):
+        query(f"limit={n}")
+    assert len(reading._QUERIES) <= reading.MAX_QUERIES

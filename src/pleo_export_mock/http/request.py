@@ -89,9 +89,19 @@ def _body(environ: WSGIEnvironment, max_body_bytes: int) -> tuple[bytes, bool]:
 
 
 def _query(query_string: str) -> MultiDict[str, str]:
+    """The decoded query; the same few come again and again (`statuses=pending`, a page's
+    cursor), and an ImmutableMultiDict can be shared, so each is decoded once (up to a bound:
+    the texts come from clients)."""
     if not query_string:
         return _NO_QUERY
-    return ImmutableMultiDict(parse_qsl(query_string, keep_blank_values=True, errors="replace"))
+    query = _QUERIES.get(query_string)
+    if query is None:
+        pairs = parse_qsl(query_string, keep_blank_values=True, errors="replace")
+        query = ImmutableMultiDict(pairs)
+        if len(_QUERIES) >= MAX_QUERIES:
+            _QUERIES.clear()  # atomic under concurrent requests; popping one is not
+        _QUERIES[query_string] = query
+    return query
 
 
 def _headers(environ: WSGIEnvironment) -> Headers:
@@ -134,7 +144,11 @@ _HEADER_NAMES: dict[str, str] = {}
 
 def _wsgi_text(raw: str) -> str:
     """A WSGI string (latin-1 standing for bytes) as the UTF-8 text the client meant."""
+    if raw.isascii():  # the usual path or query: the same text either way
+        return raw
     return raw.encode("latin-1").decode("utf-8", "replace")
 
 
 _NO_QUERY: MultiDict[str, str] = ImmutableMultiDict()
+MAX_QUERIES = 1024
+_QUERIES: dict[str, MultiDict[str, str]] = {}
