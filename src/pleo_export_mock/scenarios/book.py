@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 import random
-import uuid
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
+from ..domain.ids import uuid_text
 from . import catalog, counterparties
 from .counterparties import Merchant, Supplier
 from .receipts import Receipt
@@ -29,7 +29,7 @@ _REVERSE_CHARGED_ROLES = frozenset({"advertising", "software", "training", "cons
 
 def seeded_uuid(rng: random.Random) -> str:
     """A version-4 UUID from a seeded stream (never uuid4(): runs must repeat)."""
-    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+    return uuid_text(rng.getrandbits(128))
 
 
 def fill(picture: str, rng: random.Random) -> str:

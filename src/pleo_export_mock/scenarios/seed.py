@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gc
 import random
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -18,7 +17,7 @@ from datetime import datetime
 
 from ..domain.clock import Clock
 from ..domain.credentials import ALL_SCOPES, Credential, CredentialKind
-from ..domain.ids import IdFactory
+from ..domain.ids import IdFactory, uuid_text
 from ..domain.lifecycle import JOB_EXPIRED
 from ..domain.models import EntryState, ExportJob, ItemOutcome, ItemStatus
 from ..domain.oauth import OAuthClient, OAuthState
@@ -27,7 +26,6 @@ from ..domain.status_changes import entry_state_after
 from ..domain.store import Store
 from .book import FIRST_RECONCILIATION_NUMBER, Book, build_book
 from .generator import PayloadGenerator
-from .hostile import hostile_entries
 from .lazy import PAYLOADS, GeneratedEntries, PayloadCache
 from .model import CompanySpec, ItemSpec, JobSpec, OAuthClientSpec, Scenario
 
@@ -128,6 +126,8 @@ def _seed_company(
     number = FIRST_RECONCILIATION_NUMBER  # each generated entry's own, in declaration order
     for entry in company.entries:
         if entry.hostile:  # reverse fuzzing: the seed decides how many and how nasty
+            from .hostile import hostile_entries  # reverse fuzzing only: not at every start
+
             payloads = hostile_entries(seed, company_id=company.key)
             sandbox.entry_ids[entry.key] = [store.add_entry(record.id, p).id for p in payloads]
             continue
@@ -254,9 +254,7 @@ def _credentials(scenario: Scenario, seeded: SeededSandbox, ids: IdFactory) -> l
 
 
 def _organisation_ids(scenario: Scenario, rng: random.Random) -> dict[str, str]:
-    return {
-        o.key: str(uuid.UUID(int=rng.getrandbits(128), version=4)) for o in scenario.organisations
-    }
+    return {o.key: uuid_text(rng.getrandbits(128)) for o in scenario.organisations}
 
 
 def _oauth(scenario: Scenario, seeded: SeededSandbox, rng: random.Random) -> OAuthState:

@@ -13,10 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-
-from werkzeug.routing import Map, Rule
+from typing import TYPE_CHECKING
 
 from .model import Operation
+
+if TYPE_CHECKING:
+    from werkzeug.routing import Map
 
 _TEMPLATE_PARAM = re.compile(r"\{([^}/]+)\}")
 
@@ -27,7 +29,12 @@ def to_rule_path(template: str) -> str:
 
 
 def build_url_map(operations: Iterable[Operation]) -> Map:
-    """The werkzeug Map of the operations: the reference `Router` answers exactly as."""
+    """The werkzeug Map of the operations: the reference `Router` answers exactly as.
+
+    Only the tests build it; werkzeug's routing (with uuid and platform) stays out of start-up.
+    """
+    from werkzeug.routing import Map, Rule
+
     rules = [
         # Each method gets its own rule so the endpoint names the operation, not the path.
         Rule(to_rule_path(op.path), endpoint=op.operation_id, methods=[op.method])
