@@ -126,7 +126,10 @@ def answering_in_full(handler: Handler) -> Handler:
         schema = call.operation.responses.get(str(reply.status))
         if schema is None or reply.body is None:
             return reply
-        return Reply(reply.status, serialize.with_nulls(reply.body, schema), reply.media_type)
+        filled = serialize.with_nulls(reply.body, schema)
+        if filled is reply.body:  # the usual case: the serializers send every field
+            return reply
+        return Reply(reply.status, filled, reply.media_type, reply.headers)
 
     return answer
 
