@@ -9,6 +9,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
+from .quick_init import quick_init
+
 
 class JobStatus(StrEnum):
     PENDING = "pending"
@@ -85,7 +87,8 @@ class FixedPayload:
         return self.value
 
 
-@dataclass(frozen=True, slots=True, init=False)
+@quick_init  # seeding makes a million entries
+@dataclass(frozen=True, slots=True)
 class AccountingEntry:
     """An entry as it stands; a change of state is a new value (`with_state`), so copies of
     the whole state share every entry until one of them changes it."""
@@ -98,22 +101,6 @@ class AccountingEntry:
     source: PayloadSource
     index: int = 0
     state: EntryState = EntryState.QUEUED
-
-    def __init__(
-        self,
-        id: str,
-        company_id: str,
-        source: PayloadSource,
-        index: int = 0,
-        state: EntryState = EntryState.QUEUED,
-    ) -> None:
-        # A frozen dataclass's own __init__ sets each field through object.__setattr__, twice
-        # the time of these slot writes; seeding makes a million entries.
-        _SET_ENTRY[0](self, id)
-        _SET_ENTRY[1](self, company_id)
-        _SET_ENTRY[2](self, source)
-        _SET_ENTRY[3](self, index)
-        _SET_ENTRY[4](self, state)
 
     @property
     def payload(self) -> dict[str, Any]:
@@ -132,12 +119,6 @@ class AccountingEntry:
 
     def with_state(self, state: EntryState) -> AccountingEntry:
         return AccountingEntry(self.id, self.company_id, self.source, self.index, state)
-
-
-_SET_ENTRY = tuple(
-    getattr(AccountingEntry, name).__set__
-    for name in ("id", "company_id", "source", "index", "state")
-)
 
 
 def set_entry_state(entries: dict[str, AccountingEntry], entry_id: str, state: EntryState) -> None:
@@ -174,25 +155,14 @@ PENDING_OUTCOME = ItemOutcome(ItemStatus.PENDING)
 ABANDONED_OUTCOME = ItemOutcome(ItemStatus.ABANDONED)
 
 
-@dataclass(frozen=True, slots=True, init=False)
+@quick_init  # a job of a million items holds a million
+@dataclass(frozen=True, slots=True)
 class JobItem:
     """An item as it stands; ExportJob.set_item_outcome puts a new one in its place."""
 
     job_id: str
     accounting_entry_id: str
     outcome: ItemOutcome = PENDING_OUTCOME
-
-    def __init__(
-        self, job_id: str, accounting_entry_id: str, outcome: ItemOutcome = PENDING_OUTCOME
-    ) -> None:
-        _SET_ITEM[0](self, job_id)  # slot writes, as AccountingEntry's
-        _SET_ITEM[1](self, accounting_entry_id)
-        _SET_ITEM[2](self, outcome)
-
-
-_SET_ITEM = tuple(
-    getattr(JobItem, name).__set__ for name in ("job_id", "accounting_entry_id", "outcome")
-)
 
 
 @dataclass(slots=True)

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..domain.quick_init import quick_init
 from .settings import HttpSettings
 
 if TYPE_CHECKING:
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 JSON_TYPE = "application/json;charset=UTF-8"
 
 
+@quick_init  # made for every request
 @dataclass(frozen=True, slots=True)
 class Call:
     """One validated call to one operation, with the state it runs against."""
@@ -45,6 +47,7 @@ class Call:
         return self.credential
 
 
+@quick_init  # made for every request
 @dataclass(frozen=True, slots=True)
 class Reply:
     """A handler's answer. Only JSON bodies are checked against the spec's schemas."""

@@ -15,6 +15,7 @@ from werkzeug.datastructures import Headers, ImmutableMultiDict, MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wsgi import get_input_stream
 
+from ..domain.quick_init import quick_init
 from ..journal import job_id_of
 from ..validation.body import NotJson, decode_json
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
 
 
+@quick_init  # made for every request
 @dataclass(frozen=True, slots=True)
 class RequestRecord:
     method: str
