@@ -67,3 +67,36 @@ def test_a_running_clock_seeds_again_from_now() -> None:
     first = sandbox.state.store
     sandbox.reset()
     assert sandbox.state.store is not first and state(sandbox)["companies"]
+
+
+def test_a_reset_copies_every_part_of_the_seeded_state() -> None:
+    """SeededSandbox.copy and Store.copy build their copies field by field (for speed): a
+    field added later must be added there too, and this names the fields they copy."""
+    import dataclasses
+
+    from pleo_export_mock.domain.models import Company
+    from pleo_export_mock.domain.oauth import Lifetimes
+    from pleo_export_mock.scenarios.seed import SeededSandbox
+
+    assert [f.name for f in dataclasses.fields(SeededSandbox)] == [
+        "store",
+        "credentials",
+        "company_ids",
+        "scenario",
+        "organisation_ids",
+        "oauth",
+        "job_ids",
+        "entry_ids",
+        "generators",
+    ]
+    assert [f.name for f in dataclasses.fields(Company)] == [
+        "id",
+        "name",
+        "contra_accounts_configured",
+        "multi_currency_wallets",
+    ]
+    assert [f.name for f in dataclasses.fields(Lifetimes)] == [
+        "access_token",
+        "code",
+        "refresh_token",
+    ]

@@ -12,7 +12,7 @@ with the first fixture that needs it, or at configure time when a scenario setti
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, cast
 
@@ -36,12 +36,11 @@ if TYPE_CHECKING:
     from .testing.session import ExportMockServer
     from .testing.settings import ExportMockSettings
 
-MARKER = FIXTURE = "export_mock"
+MARKER = "export_mock"
 MARKER_SIGNATURE = "@pytest.mark.export_mock(scenario=..., seed=..., strict=...)"
 
 _settings = pytest.StashKey[dict[str, object]]()  # parsed values: the dataclass comes later
 _servers = pytest.StashKey[list["ExportMockServer"]]()
-_reports = pytest.StashKey[dict[str, pytest.TestReport]]()
 _bundles = pytest.StashKey[list[Path]]()  # run bundles written for failing tests
 
 
@@ -222,12 +221,15 @@ def export_mock(
     from .testing.handle import ExportMock
 
     node = cast(pytest.Item, request.node)
+    failures_before = request.session.testsfailed
     options = _marker_options(node)
     _load_marked(export_mock_server, node, options, export_mock_settings.scenario)
     handle = ExportMock(export_mock_server, scenario_folder=node.path.parent)
     yield handle
     errors = export_mock_server.take_errors()
-    if _failed(node):  # its own failure says more than what followed from it
+    # The test's own failure says more than what followed from it. Its setup and call were
+    # reported before this teardown, so the session's count of failures grew if it failed.
+    if request.session.testsfailed > failures_before:
         _bundle(export_mock_settings, handle, node)
         return
     from .testing.serving_errors import raise_first
@@ -261,21 +263,6 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         for path in written:
             terminalreporter.write_line(str(path))
         terminalreporter.write_line("judge one again: pleo-export-mock replay FILE --judge")
-
-
-def _failed(node: pytest.Item | pytest.Collector) -> bool:
-    return any(report.failed for report in node.stash.get(_reports, {}).values())
-
-
-@pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_runtest_makereport(
-    item: pytest.Item, call: pytest.CallInfo[None]
-) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-    """Keep each phase's report on the item, so the fixture's teardown knows if it failed."""
-    report = yield
-    if FIXTURE in getattr(item, "fixturenames", ()):  # only tests that use the sandbox
-        item.stash.setdefault(_reports, {})[report.when] = report
-    return report
 
 
 @pytest.fixture

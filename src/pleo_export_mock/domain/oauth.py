@@ -9,7 +9,7 @@ or revoking a grant ends all of them at once.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from .credentials import ALL_SCOPES
@@ -104,7 +104,8 @@ class OAuthState:
 
     def fresh(self) -> OAuthState:
         """The same clients, key and lifetimes, and nothing issued yet (a reset)."""
-        lifetimes = replace(self.lifetimes)  # a copy: the control plane changes it in place
+        kept = self.lifetimes  # copied: the control plane changes it in place
+        lifetimes = Lifetimes(kept.access_token, kept.code, kept.refresh_token)
         forged = self.forge_next  # a scenario's forged redirects come back with a reset
         return OAuthState(dict(self.clients), self.signing_key, lifetimes, forge_next=forged)
 

@@ -11,7 +11,7 @@ import bisect
 import functools
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import repeat
 from typing import Any, ParamSpec, TypeVar
@@ -106,7 +106,14 @@ class Store:
         for company_id, state in self._companies.items():
             entries = dict(state.entries)  # entries are immutable: share them
             jobs = [twin._jobs[job.id] for job in state.jobs]
-            twin._companies[company_id] = _CompanyState(replace(state.company), entries, jobs)
+            company = state.company  # copied: a test may switch its contra accounts off
+            twin_company = Company(
+                company.id,
+                company.name,
+                company.contra_accounts_configured,
+                company.multi_currency_wallets,
+            )
+            twin._companies[company_id] = _CompanyState(twin_company, entries, jobs)
         twin._sequence = self._sequence
         return twin
 

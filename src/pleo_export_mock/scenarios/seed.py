@@ -50,11 +50,16 @@ class SeededSandbox:
 
     def copy(self, clock: Clock) -> SeededSandbox:
         """This seeded state on `clock`, changing apart from this one (a reset's restore)."""
-        return replace(
-            self,
-            store=self.store.copy(clock),
-            oauth=self.oauth.fresh(),
-            generators={key: generator.copy() for key, generator in self.generators.items()},
+        return SeededSandbox(  # built whole: dataclasses.replace costs more than the copy
+            self.store.copy(clock),
+            self.credentials,
+            self.company_ids,
+            self.scenario,
+            self.organisation_ids,
+            self.oauth.fresh(),
+            self.job_ids,
+            self.entry_ids,
+            {key: generator.copy() for key, generator in self.generators.items()},
         )
 
 
