@@ -17,7 +17,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "pleo_export_mock"
 # Bottom up. A unit may import its own layer's other units (without a cycle) and any below.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("domain", "examples"),
-    ("errors", "resources", "junit"),
+    ("errors", "resources", "junit", "memo"),
     ("spec", "validation"),
     ("scenarios", "faults", "journal", "delivery", "drift"),
     ("sandbox", "snapshot"),

@@ -13,29 +13,11 @@ from pleo_export_mock.validation import RequestInvalid
 from pleo_export_mock.validation.requests import RequestValidator
 from pleo_export_mock.validation.responses import KNOWN_VALID_LIMIT, ResponseValidator
 
+from .test_checker import VALID_JOB as JOB
+
 SPEC = load_spec()
 GET_JOB = SPEC.operation("getExportJobByIdV3")
 LIST_JOBS = SPEC.operation("getExportJobsListV3")
-
-JOB: dict[str, Any] = {
-    "data": {
-        "id": "3c1f6f0e-8f0a-4d5e-9a43-1f2a3b4c5d6e",
-        "companyId": "0b6f5e1a-2c3d-4e5f-8a9b-0c1d2e3f4a5b",
-        "status": "pending",
-        "createdAt": "2026-01-15T09:00:00Z",
-        "createdBy": None,
-        "startedAt": None,
-        "completedAt": None,
-        "lastUpdatedAt": "2026-01-15T09:00:00Z",
-        "expiresIn": 3600,
-        "expiredAt": None,
-        "failureReason": None,
-        "failureReasonType": None,
-        "isInteractive": True,
-        "numberOfItems": 3,
-        "vendorBasedBookkeeping": False,
-    }
-}
 
 
 def sent(body: Any) -> bytes:

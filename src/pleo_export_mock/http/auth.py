@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from ..domain.credentials import Credential, CredentialKind
+from ..memo import Memo
 from .errors import ApiError, forbidden, unauthorized
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ class Authenticator:
         self.access_token = access_token
         # Authorization headers already read, to the scenario credential they name: a
         # connector sends the same one with every request, and decoding it is a tenth of a GET.
-        self._known: dict[str, Credential] = {}
+        self._known: Memo[str, Credential] = Memo(MAX_KNOWN_HEADERS)
 
     def authenticate(self, authorization: str | None) -> Credential:
         known = self._known.get(authorization) if authorization else None
@@ -47,9 +48,7 @@ class Authenticator:
             return known
         credential = self._authenticate(authorization)
         if credential.secret in self._by_kind[credential.kind]:  # not an access token: those
-            if len(self._known) >= MAX_KNOWN_HEADERS:  # expire and are revoked
-                self._known.clear()
-            self._known[str(authorization)] = credential
+            self._known.keep(str(authorization), credential)  # expire and are revoked
         return credential
 
     def _authenticate(self, authorization: str | None) -> Credential:

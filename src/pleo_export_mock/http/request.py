@@ -17,6 +17,7 @@ from werkzeug.wsgi import get_input_stream
 
 from ..domain.quick_init import quick_init
 from ..journal import job_id_of
+from ..memo import Memo
 from ..validation.body import NotJson, decode_json
 
 if TYPE_CHECKING:
@@ -99,10 +100,7 @@ def _query(query_string: str) -> MultiDict[str, str]:
     query = _QUERIES.get(query_string)
     if query is None:
         pairs = parse_qsl(query_string, keep_blank_values=True, errors="replace")
-        query = ImmutableMultiDict(pairs)
-        if len(_QUERIES) >= MAX_QUERIES:
-            _QUERIES.clear()  # atomic under concurrent requests; popping one is not
-        _QUERIES[query_string] = query
+        query = _QUERIES.keep(query_string, ImmutableMultiDict(pairs))
     return query
 
 
@@ -134,14 +132,11 @@ class _ServerHeaders(Headers):
 def _header_name(key: str) -> str:
     """`HTTP_X_API_KEY` -> `X-Api-Key`, remembered for the next request (up to a bound: the
     names come from clients)."""
-    name = key[5:].replace("_", "-").title()
-    if len(_HEADER_NAMES) < MAX_HEADER_NAMES:
-        _HEADER_NAMES[key] = name
-    return name
+    return _HEADER_NAMES.keep(key, key[5:].replace("_", "-").title())
 
 
 MAX_HEADER_NAMES = 512
-_HEADER_NAMES: dict[str, str] = {}
+_HEADER_NAMES: Memo[str, str] = Memo(MAX_HEADER_NAMES)
 
 
 def _wsgi_text(raw: str) -> str:
@@ -153,4 +148,4 @@ def _wsgi_text(raw: str) -> str:
 
 _NO_QUERY: MultiDict[str, str] = ImmutableMultiDict()
 MAX_QUERIES = 1024
-_QUERIES: dict[str, MultiDict[str, str]] = {}
+_QUERIES: Memo[str, MultiDict[str, str]] = Memo(MAX_QUERIES)

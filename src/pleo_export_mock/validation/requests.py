@@ -10,6 +10,7 @@ from typing import Any
 from werkzeug.datastructures import Headers, MultiDict
 from werkzeug.http import parse_options_header
 
+from ..memo import Memo
 from ..spec.model import Operation, Parameter
 from .body import NotJson
 from .checker import CompiledSchema, compile_schema, describe, json_path
@@ -46,12 +47,7 @@ class RequestValidator:
         self._body: CompiledSchema | None = compile_schema(schema) if schema else None
         # Parameter values found valid: the same few (a job id, `statuses=pending`, a limit)
         # come again and again, and a value judges the same every time.
-        self._known_valid: dict[tuple[str, str], None] = {}
-
-    def _remember_valid(self, known: tuple[str, str]) -> None:
-        if len(self._known_valid) >= KNOWN_VALID_LIMIT:
-            self._known_valid.clear()  # atomic under concurrent requests; popping one is not
-        self._known_valid[known] = None
+        self._known_valid: Memo[tuple[str, str], None] = Memo(KNOWN_VALID_LIMIT)
 
     def parse(
         self,
@@ -84,7 +80,7 @@ class RequestValidator:
                     where = json_path(_label(parameter), error.absolute_path)
                     violations.append(Violation(parameter.location, where, describe(error)))
                 if not errors:
-                    self._remember_valid(known)
+                    self._known_valid.keep(known, None)
             params[parameter.name] = value
         if violations:
             raise RequestInvalid(violations)

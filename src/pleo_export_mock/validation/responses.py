@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from ..memo import Memo
 from ..spec.model import Operation
 from .checker import CompiledSchema, compile_schema, describe, json_path
 from .violations import Violation
@@ -22,9 +23,8 @@ class ResponseValidator:
         }
         # Fingerprints of answers (status and bytes as sent) already found valid. The same
         # bytes under the same schema judge the same, and most answers repeat (a job polled,
-        # a list of pending jobs): those skip the validator. Cleared whole when full (atomic
-        # under concurrent requests, where popping the oldest is not).
-        self._known_valid: dict[bytes, None] = {}
+        # a list of pending jobs): those skip the validator.
+        self._known_valid: Memo[bytes, None] = Memo(KNOWN_VALID_LIMIT)
 
     def validate(self, status: int, body: Any, sent: bytes | None = None) -> list[Violation]:
         """Violations of `body`, the answer with `status`; `sent`, the bytes that carry it,
@@ -36,9 +36,7 @@ class ResponseValidator:
             return []
         violations = self._validate(status, body)
         if not violations:
-            if len(self._known_valid) >= KNOWN_VALID_LIMIT:
-                self._known_valid.clear()
-            self._known_valid[fingerprint] = None
+            self._known_valid.keep(fingerprint, None)
         return violations
 
     def _validate(self, status: int, body: Any) -> list[Violation]:
