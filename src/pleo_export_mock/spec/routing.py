@@ -63,7 +63,6 @@ class _Shape:
     pattern: re.Pattern[str]
     names: tuple[str, ...]  # the template's parameters, in the order of the pattern's groups
     by_method: dict[str, str]
-    depth: int  # how many slashes the template has
 
 
 class Router:
@@ -75,21 +74,20 @@ class Router:
             by_method = by_template.setdefault(op.path, {})
             by_method[op.method.upper()] = op.operation_id
         literal: dict[str, dict[str, str]] = {}
-        shapes: list[_Shape] = []
+        # A parameter is one segment, so a path can only match templates of its own depth:
+        # the templated shapes by how many slashes they have.
+        shapes: dict[int, list[_Shape]] = {}
         for template, by_method in by_template.items():
             if "GET" in by_method:  # as werkzeug: a GET route answers HEAD too
                 by_method.setdefault("HEAD", by_method["GET"])
             if _TEMPLATE_PARAM.search(template):
                 names = tuple(_TEMPLATE_PARAM.findall(template))
-                shape = _Shape(_compile(template), names, by_method, template.count("/"))
-                shapes.append(shape)
+                shape = _Shape(_compile(template), names, by_method)
+                shapes.setdefault(template.count("/"), []).append(shape)
             else:
                 literal[template] = by_method
         self._literal = literal
-        # A parameter is one segment, so a path can only match templates of its own depth.
-        self._shapes: dict[int, list[_Shape]] = {}
-        for shape in shapes:
-            self._shapes.setdefault(shape.depth, []).append(shape)
+        self._shapes = shapes
 
     def match(self, method: str, path: str) -> tuple[str, Mapping[str, str]]:
         path = "/" + path.lstrip("/") if path else ""  # as werkzeug: `//v3/x` is `/v3/x`
