@@ -129,3 +129,21 @@ def test_the_server_stops_with_the_session(pytester: pytest.Pytester) -> None:
     pytester.makepyfile("def test_a(export_mock): pass")
     pytester.runpytest().assert_outcomes(passed=1)
     assert not [t for t in threading.enumerate() if t.name == "pleo-export-mock"]
+
+
+@pytest.mark.export_mock(scenario="failed")
+def test_a_test_running_a_session_inside_itself_keeps_its_own_scenario(
+    pytester: pytest.Pytester, request: pytest.FixtureRequest
+) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.export_mock(scenario="large")
+        def test_inner(export_mock):
+            assert export_mock.scenario_name == "large"
+        """
+    )
+    pytester.runpytest().assert_outcomes(passed=1)
+    # Asked for only now, after the inner session's tests came and went.
+    assert request.getfixturevalue("export_mock").scenario_name == "failed"
