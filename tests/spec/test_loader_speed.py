@@ -12,9 +12,9 @@ def test_specs_read_the_same_with_the_fast_loader() -> None:
     folder = default_spec_path().parent
     for name in ("export-api.yaml", "control-plane.yaml", "export-api-v0-v2.yaml"):
         text = (folder / name).read_text(encoding="utf-8")
-        assert yaml.load(text, Loader=loader.SAFE_LOADER) == yaml.safe_load(text), name
+        assert yaml.load(text, Loader=loader.safe_loader()) == yaml.safe_load(text), name
 
 
 def test_the_fast_loader_is_used_where_libyaml_is_there() -> None:
     if yaml.__with_libyaml__:
-        assert loader.SAFE_LOADER is yaml.CSafeLoader
+        assert loader.safe_loader() is yaml.CSafeLoader

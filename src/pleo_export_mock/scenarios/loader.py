@@ -41,7 +41,7 @@ def scenario_names() -> list[str]:
 
 
 def load_named(name: str) -> Scenario:
-    return _load_file(_named_path(name), expected_name=name)
+    return _load_file(_named_path(name), expected_name=name, shipped=True)
 
 
 def resolve(name_or_path: str | Path) -> Scenario:
@@ -53,8 +53,8 @@ def resolve(name_or_path: str | Path) -> Scenario:
     return load_named(text)
 
 
-def _load(text: str, source: str) -> tuple[Scenario, Source]:
-    parsed = parse(text, source)
+def _load(text: str, source: str, cache_beside: Path | None = None) -> tuple[Scenario, Source]:
+    parsed = parse(text, source, cache_beside)
     check_schema(parsed)
     scenario = build_scenario(parsed)
     check_scenario(scenario, parsed)
@@ -62,7 +62,9 @@ def _load(text: str, source: str) -> tuple[Scenario, Source]:
     return dataclasses.replace(scenario, text=text), parsed
 
 
-def _load_file(path: Path, expected_name: str | None) -> Scenario:
+def _load_file(path: Path, expected_name: str | None, shipped: bool = False) -> Scenario:
+    """A shipped scenario's parsed YAML is kept beside it, as the specs' is; a user's file is
+    read each time, leaving nothing beside it."""
     shown = _display(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -70,7 +72,7 @@ def _load_file(path: Path, expected_name: str | None) -> Scenario:
         raise ScenarioError(shown, "", "no such scenario file") from None
     except (OSError, UnicodeDecodeError) as problem:
         raise ScenarioError(shown, "", f"cannot read the file: {problem}") from None
-    scenario, parsed = _load(text, shown)
+    scenario, parsed = _load(text, shown, path if shipped else None)
     if expected_name is not None and scenario.name != expected_name:
         # `serve --scenario X` must serve the scenario that calls itself X.
         raise parsed.error(("name",), f"a scenario in {path.name} must be named {expected_name!r}")

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
-import yaml
-
+from ..spec.cache import cached_document, pyyaml_stamp
 from .errors import ScenarioError
+
+if TYPE_CHECKING:
+    import yaml
 
 DocPath = tuple[str | int, ...]
 
@@ -52,13 +55,28 @@ class Source:
         return ScenarioError(self.file, format_path(path), reason, self.index.line(path))
 
 
-def parse(text: str, file: str) -> Source:
+def parse(text: str, file: str, cache_beside: Path | None = None) -> Source:
+    """`text` read; `cache_beside`, a shipped scenario's path, keeps the result in a
+    `__pycache__` beside it (spec/cache.py), so that `serve` starts without PyYAML."""
+    if cache_beside is None:
+        data, lines = _read(text, file)
+    else:
+        parser = f"{pyyaml_stamp()} scenario source"
+        kept = cached_document(cache_beside, text, parser, lambda text: _read(text, file))
+        data, lines = cast(tuple[Any, dict[DocPath, int]], kept)
+    return Source(file, data, LineIndex(lines))
+
+
+def _read(text: str, file: str) -> tuple[Any, dict[DocPath, int]]:
+    """The data and the line of each path in it: plain values, as `marshal` can keep them."""
+    import yaml
+
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
-        index = LineIndex()
+        lines: dict[DocPath, int] = {}
         if node is not None:
-            _index(node, (), index.lines, file)
+            _index(node, (), lines, file)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as error:
         raise _syntax_error(error, file) from None
@@ -66,7 +84,7 @@ def parse(text: str, file: str) -> Source:
         raise ScenarioError(file, "", f"invalid YAML: {error}") from None
     finally:
         loader.dispose()
-    return Source(file, data, index)
+    return data, lines
 
 
 def _syntax_error(error: yaml.MarkedYAMLError, file: str) -> ScenarioError:
@@ -97,6 +115,8 @@ def _index(
 def _children(
     node: yaml.Node, path: DocPath, file: str
 ) -> Iterator[tuple[DocPath, int, yaml.Node]]:
+    import yaml  # already imported by _read, which alone reaches here
+
     if isinstance(node, yaml.SequenceNode):
         for position, item in enumerate(node.value):
             yield (*path, position), item.start_mark.line + 1, item

@@ -4,24 +4,19 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from ..errors import SpecError
 from ..resources import data_path
-from .cache import cached_document
+from .cache import cached_document, pyyaml_stamp
 from .model import Operation, Parameter, Spec
 from .schemas import resolve, to_json_schema
 
+if TYPE_CHECKING:
+    import yaml
+
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 JSON_MEDIA_TYPES = ("application/json", "application/json;charset=UTF-8")
-# libyaml's loader reads our specs several times faster than the pure-Python one (most of
-# `serve`'s start-up); PyYAML builds without libyaml fall back to the same rules in Python.
-SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-# The two loaders read our specs alike (a test holds them to it); the cache keeps them apart all
-# the same, as it does PyYAML's versions.
-PARSER = f"PyYAML {yaml.__version__} {SAFE_LOADER.__name__}"
 
 
 def default_spec_path() -> Path:
@@ -51,16 +46,33 @@ def _load(source: Path, stamp: int) -> Spec:
     """`stamp` (the file's mtime) is part of the key, so an edited file is read again."""
     try:
         text = source.read_text(encoding="utf-8")
-        document = cached_document(source, text, PARSER, _parse)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+    except (OSError, UnicodeDecodeError) as exc:
         raise SpecError(f"{source}: cannot read the spec: {exc}") from exc
+    # The stamp tells libyaml's loader from the Python one: they read our specs alike (a test
+    # holds them to it), but the cache keeps them apart all the same, as it does PyYAML's builds.
+    parser = f"{pyyaml_stamp()} safe"
+    document = cached_document(source, text, parser, lambda text: _parse(text, source))
     if not isinstance(document, dict) or "paths" not in document:
         raise SpecError(f"{source}: not an OpenAPI document (no 'paths')")
     return Spec(document=document, operations=_operations(document))
 
 
-def _parse(text: str) -> object:
-    return yaml.load(text, Loader=SAFE_LOADER)
+def safe_loader() -> type[yaml.SafeLoader]:
+    """libyaml's loader, which reads our specs several times faster than the Python one; PyYAML
+    builds without libyaml fall back to the same rules in Python. Imported only on a cache miss."""
+    import yaml
+
+    loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return loader
+
+
+def _parse(text: str, source: Path) -> object:
+    import yaml
+
+    try:
+        return yaml.load(text, Loader=safe_loader())
+    except yaml.YAMLError as exc:
+        raise SpecError(f"{source}: cannot read the spec: {exc}") from exc
 
 
 def _operations(document: dict[str, Any]) -> dict[str, Operation]:
