@@ -12,7 +12,13 @@ import yaml
 
 from pleo_export_mock.errors import SpecError
 from pleo_export_mock.spec import load_spec, loader
-from pleo_export_mock.spec.cache import cache_key, cache_path, cached_document
+from pleo_export_mock.spec.cache import (
+    cache_key,
+    cache_path,
+    cached_document,
+    pyyaml_parser,
+    pyyaml_stamp,
+)
 from pleo_export_mock.spec.loader import default_spec_path
 
 
@@ -122,3 +128,18 @@ def test_a_spec_that_is_not_utf8_is_a_spec_error(tmp_path: Path) -> None:
     source.write_bytes(b"paths: {}\ninfo: {title: \xff}\n")
     with pytest.raises(SpecError, match=r"spec\.yaml: cannot read the spec"):
         load_spec(source)
+
+
+def test_an_unknown_parser_parses_every_time_and_keeps_nothing(tmp_path: Path) -> None:
+    source = tmp_path / "spec.yaml"
+    calls: list[str] = []
+    for _ in range(2):
+        cached_document(source, "paths: {}\n", None, parsed_by(calls))
+    assert len(calls) == 2
+    assert not cache_path(source).exists()
+
+
+def test_pyyaml_is_stamped_with_its_build() -> None:
+    stamp = pyyaml_stamp()
+    assert stamp is not None and stamp.endswith("libyaml" if yaml.__with_libyaml__ else "pure")
+    assert pyyaml_parser("safe") == f"{stamp} safe"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from ..spec.cache import cached_document, pyyaml_stamp
+from ..spec.cache import cached_document, pyyaml_parser
 from .errors import ScenarioError
 
 if TYPE_CHECKING:
@@ -61,7 +61,7 @@ def parse(text: str, file: str, cache_beside: Path | None = None) -> Source:
     if cache_beside is None:
         data, lines = _read(text, file)
     else:
-        parser = f"{pyyaml_stamp()} scenario source"
+        parser = pyyaml_parser("scenario source")
         kept = cached_document(cache_beside, text, parser, lambda text: _read(text, file))
         data, lines = cast(tuple[Any, dict[DocPath, int]], kept)
     return Source(file, data, LineIndex(lines))

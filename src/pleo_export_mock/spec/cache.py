@@ -32,16 +32,27 @@ SUFFIX = ".marshal"
 
 
 @functools.cache
-def pyyaml_stamp() -> str:
+def pyyaml_stamp() -> str | None:
     """The installed PyYAML, told apart without importing it (about 15 ms of `serve`'s start):
-    its package file's size and modification time, and whether libyaml is built in."""
+    its package file's size and modification time, and whether libyaml is built in. None when
+    that cannot be told (not a plain folder): then nothing is cached."""
     found = importlib.util.find_spec("yaml")
     if found is None or found.origin is None:
-        return "PyYAML missing"
+        return None
     package = Path(found.origin)
-    stat = package.stat()
-    libyaml = any(path.name.startswith("_yaml.") for path in package.parent.iterdir())
+    try:
+        stat = package.stat()
+        libyaml = any(path.name.startswith("_yaml.") for path in package.parent.iterdir())
+    except OSError:
+        return None
     return f"PyYAML {stat.st_size} {stat.st_mtime_ns} {'libyaml' if libyaml else 'pure'}"
+
+
+def pyyaml_parser(reader: str) -> str | None:
+    """The `parser` of a document PyYAML reads with `reader`: None when PyYAML's build cannot be
+    told (see pyyaml_stamp), so that nothing is cached."""
+    stamp = pyyaml_stamp()
+    return None if stamp is None else f"{stamp} {reader}"
 
 
 def cache_path(source: Path) -> Path:
@@ -56,11 +67,16 @@ def cache_key(text: str, parser: str) -> str:
     return f"{FORMAT} {python} {parser} {digest}"
 
 
-def cached_document(source: Path, text: str, parser: str, parse: Callable[[str], object]) -> object:
+def cached_document(
+    source: Path, text: str, parser: str | None, parse: Callable[[str], object]
+) -> object:
     """`parse(text)`, or the document a previous process parsed from the same text.
 
-    `parser` names the parser and its version, as a different one may read the text otherwise.
+    `parser` names the parser and its version, as a different one may read the text otherwise;
+    None (which parser is unknown) parses every time.
     """
+    if parser is None:
+        return parse(text)
     key = cache_key(text, parser)
     path = cache_path(source)
     found = _read(path, key)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import SpecError
 from ..resources import data_path
-from .cache import cached_document, pyyaml_stamp
+from .cache import cached_document, pyyaml_parser
 from .model import Operation, Parameter, Spec
 from .schemas import resolve, to_json_schema
 
@@ -50,7 +50,7 @@ def _load(source: Path, stamp: int) -> Spec:
         raise SpecError(f"{source}: cannot read the spec: {exc}") from exc
     # The stamp tells libyaml's loader from the Python one: they read our specs alike (a test
     # holds them to it), but the cache keeps them apart all the same, as it does PyYAML's builds.
-    parser = f"{pyyaml_stamp()} safe"
+    parser = pyyaml_parser("safe")
     document = cached_document(source, text, parser, lambda text: _parse(text, source))
     if not isinstance(document, dict) or "paths" not in document:
         raise SpecError(f"{source}: not an OpenAPI document (no 'paths')")
