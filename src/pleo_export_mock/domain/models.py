@@ -195,9 +195,7 @@ class ExportJob:
         return self.last_updated_at or self.created_at
 
     def add_item(self, entry_id: str, outcome: ItemOutcome = PENDING_OUTCOME) -> None:
-        self.positions[entry_id] = len(self.items)
-        self.items.append(JobItem(self.id, entry_id, outcome))
-        self.status_counts[outcome.status] += 1
+        self.add_items(((entry_id, outcome),))
 
     def add_items(self, items: Iterable[tuple[str, ItemOutcome]]) -> None:
         """add_item for each (entry id, outcome), counting runs of one shared outcome at once:

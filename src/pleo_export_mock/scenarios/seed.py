@@ -17,14 +17,14 @@ from datetime import datetime
 
 from ..domain.clock import Clock
 from ..domain.credentials import ALL_SCOPES, Credential, CredentialKind
-from ..domain.ids import IdFactory, uuid_text
+from ..domain.ids import IdFactory
 from ..domain.lifecycle import JOB_EXPIRED
 from ..domain.models import EntryState, ExportJob, ItemOutcome, ItemStatus
 from ..domain.oauth import OAuthClient, OAuthState
 from ..domain.policy import Policy
 from ..domain.status_changes import entry_state_after
 from ..domain.store import Store
-from .book import FIRST_RECONCILIATION_NUMBER, Book, build_book
+from .book import FIRST_RECONCILIATION_NUMBER, Book, build_book, seeded_uuid
 from .generator import PayloadGenerator
 from .lazy import PAYLOADS, GeneratedEntries, PayloadCache
 from .model import CompanySpec, ItemSpec, JobSpec, OAuthClientSpec, Scenario
@@ -259,7 +259,7 @@ def _credentials(scenario: Scenario, seeded: SeededSandbox, ids: IdFactory) -> l
 
 
 def _organisation_ids(scenario: Scenario, rng: random.Random) -> dict[str, str]:
-    return {o.key: uuid_text(rng.getrandbits(128)) for o in scenario.organisations}
+    return {o.key: seeded_uuid(rng) for o in scenario.organisations}
 
 
 def _oauth(scenario: Scenario, seeded: SeededSandbox, rng: random.Random) -> OAuthState:

@@ -156,8 +156,7 @@ def _read_job(at: At, store: Store) -> ExportJob:
             )
         if entry_id in job.positions:
             raise item_at.get("accountingEntryId").fail(f"entry {entry_id} is in the job twice")
-        job.add_item(entry_id)
-        job.set_item_outcome(job.items[-1], _read_outcome(item_at))
+        job.add_item(entry_id, _read_outcome(item_at))
     return job
 
 
