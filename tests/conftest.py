@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +15,26 @@ from pleo_export_mock.http.state_view import authorization_header
 from pleo_export_mock.sandbox import Sandbox
 
 pytest_plugins = ["pytester"]  # the plugin's tests run inner pytest sessions
+
+SLOW_SECONDS = 5  # a `slow` test that does not say how slow
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """On pytest-xdist's workers, the slow tests first, the slowest first.
+
+    The scheduler hands tests out in collection order (one at a time: `./dev test` passes
+    `--maxschedchunk 1`), so a long test that comes late keeps one worker busy while the
+    others have finished. Starting the longest first leaves only short ones for the end.
+    Every worker sorts the same way, as pytest-xdist requires.
+    """
+    if "PYTEST_XDIST_WORKER" in os.environ:
+        items.sort(key=lambda item: -_expected_seconds(item))
+
+
+def _expected_seconds(item: pytest.Item) -> float:
+    """The longest a `slow` marker on it says (a parameter's may say more than its test's)."""
+    said = (m.kwargs.get("seconds", SLOW_SECONDS) for m in item.iter_markers("slow"))
+    return float(max(said, default=0))
 
 
 @pytest.fixture

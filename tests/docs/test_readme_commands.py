@@ -41,7 +41,7 @@ SERVE_BANNER = "pleo-export-mock: Pleo Export API v3 sandbox at"
 DEFAULT_ADDRESS = "127.0.0.1:8080"
 GUARD_SECONDS = 600  # a hung command fails the test instead of hanging the suite
 
-pytestmark = [pytest.mark.server, pytest.mark.slow]
+pytestmark = [pytest.mark.server, pytest.mark.slow(seconds=35)]
 
 
 @dataclass(frozen=True)

@@ -85,7 +85,7 @@ def served() -> Iterator[tuple[Sandbox, SandboxServer]]:
         yield sandbox, server
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=11)
 @pytest.mark.server
 def test_st_run_from_the_repository_root_finds_nothing(
     served: tuple[Sandbox, SandboxServer],

@@ -33,7 +33,7 @@ PHASES = ("examples", "coverage", "fuzzing", "stateful")
 SUBSCRIPTIONS_SPEC_URL = "/openapi-webhook-subscriptions.json"
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=90)
 def test_the_sandbox_passes_every_check_in_every_phase(capsys: pytest.CaptureFixture[str]) -> None:
     result = fuzz_sandbox(Sandbox("pending"), max_examples=MAX_EXAMPLES, seed=SEED)
     with capsys.disabled():  # the case count belongs in the CI log, pass or fail
@@ -48,7 +48,7 @@ def test_the_sandbox_passes_every_check_in_every_phase(capsys: pytest.CaptureFix
     assert result.cases > 3000  # a run that quietly tested little is no proof
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=8)
 def test_the_webhook_subscriptions_api_passes_every_check_in_every_phase() -> None:
     result = fuzz_sandbox(
         Sandbox("pending"), max_examples=30, seed=SEED, spec_path=SUBSCRIPTIONS_SPEC_URL

@@ -36,7 +36,7 @@ PHASES = ("examples", "coverage", "fuzzing", "stateful")
 LEGACY_SPEC_FILE = default_spec_path().with_name("export-api-v0-v2.yaml")
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=12)
 def test_the_older_versions_pass_every_check_in_every_phase(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

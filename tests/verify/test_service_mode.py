@@ -19,7 +19,10 @@ SERVICE = (sys.executable, str(EXAMPLES / "webhook_connector.py"))
 sys.path.insert(0, str(EXAMPLES))
 from broken_webhook_connector import BREAKAGES as WEBHOOK_BREAKAGES  # noqa: E402
 
+NEVER_POLLS = "reconciles-by-polling"  # the variant that runs to its time-out
 
+
+@pytest.mark.slow(seconds=8)  # a connector served for seconds, mostly waiting on deliveries
 def test_the_webhook_connector_passes_the_webhooks_scenario_as_a_service(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -49,7 +52,14 @@ def test_the_webhook_connector_passes_the_webhooks_scenario_as_a_service(
     assert all(e.seq > subscribed.seq for e in deliveries)
 
 
-@pytest.mark.parametrize("rule_id", sorted(WEBHOOK_BREAKAGES))
+@pytest.mark.slow(seconds=8)
+@pytest.mark.parametrize(
+    "rule_id",
+    [
+        pytest.param(r, marks=pytest.mark.slow(seconds=25)) if r == NEVER_POLLS else r
+        for r in sorted(WEBHOOK_BREAKAGES)
+    ],
+)
 def test_each_broken_webhook_connector_is_caught_by_its_rule_only(
     monkeypatch: pytest.MonkeyPatch, rule_id: str
 ) -> None:
