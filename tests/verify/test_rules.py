@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from werkzeug.test import Client
 
-from pleo_export_mock import Sandbox, authorization_header, create_app
+from pleo_export_mock import Sandbox, SandboxConfig, authorization_header, create_app
 from pleo_export_mock.journal import JournalEntry
 from pleo_export_mock.verify import RULES, Severity, evaluate
 from pleo_export_mock.verify.context import Context
@@ -20,8 +20,8 @@ NOW = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"
 class Connector:
     """A scripted connector talking to the app in process."""
 
-    def __init__(self, scenario: str = "pending") -> None:
-        self.sandbox = Sandbox(scenario)
+    def __init__(self, scenario: str = "pending", config: SandboxConfig | None = None) -> None:
+        self.sandbox = Sandbox(scenario, config)
         self.client = Client(create_app(self.sandbox))
         self.headers = {"Authorization": authorization_header(self.sandbox.state.credentials[0])}
         self.data_read: set[str] = set()  # jobs whose export items were read
@@ -116,6 +116,27 @@ def test_doing_nothing_leaves_jobs_unfinished() -> None:
     connector = Connector()
     connector.pending_jobs()
     assert set(connector.findings()) == {"all-eligible-jobs-finished", "scenario-expectations"}
+
+
+def test_a_job_made_after_a_polling_connectors_last_list_is_out_of_its_reach() -> None:
+    connector = Connector("webhooks", SandboxConfig(clock="frozen"))
+    for job in connector.pending_jobs():
+        connector.process(job)
+    assert connector.pending_jobs() == []  # its last look: nothing left, so it exits
+    connector.sandbox.advance_clock(2)
+    assert len(connector.sandbox.store.jobs()) == 2  # the timeline's first job appeared
+    assert connector.findings() == {}
+
+
+def test_a_job_a_polling_connector_listed_must_be_finished() -> None:
+    connector = Connector("webhooks", SandboxConfig(clock="frozen"))
+    for job in connector.pending_jobs():
+        connector.process(job)
+    connector.sandbox.advance_clock(2)
+    (made,) = connector.pending_jobs()  # seen, then left
+    found = connector.findings()
+    assert set(found) == {"all-eligible-jobs-finished"}
+    assert made["id"] in found["all-eligible-jobs-finished"][0]
 
 
 def test_newest_first_and_interleaving() -> None:

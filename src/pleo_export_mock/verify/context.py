@@ -188,13 +188,39 @@ def intact_delivery(delivery: JournalEntry) -> bool:
     return not spoilt and delivery.status != 0
 
 
+def made_after_last_look(ctx: Context) -> list[str]:
+    """Eligible jobs a polling connector could not have known: made after its last job list.
+
+    A connector that never subscribed learns of jobs only by listing them, so a job the
+    timeline made after its last list (while it finished its work and exited) was out of its
+    reach. One it listed, or named in any request, was not. A webhook connector is told of
+    every job; reconciles-by-polling judges the ones it missed.
+    """
+    if subscribed(ctx):
+        return []
+    looks = [e.sandbox_time for e in ctx.calls(LIST_JOBS) if e.status == 200]
+    if not looks:
+        return []  # it never looked: every job was missed, and the rules say so
+    named = {e.job_id for e in ctx.entries}
+    return [
+        job.id
+        for job in ctx.eligible_jobs()
+        if job.created_at > looks[-1] and job.id not in named and not listed(ctx, job.id)
+    ]
+
+
+def subscribed(ctx: Context) -> bool:
+    """Whether the connector subscribed to webhooks: it is told of jobs, not only polls."""
+    return any(e.operation_id in SUBSCRIBED and e.ok for e in ctx.entries)
+
+
 def unfound_jobs(ctx: Context) -> list[str]:
     """Eligible jobs a webhook connector could only have found by polling, and never did.
 
     Empty for a connector that never subscribed: a polling connector's unfinished job is
     all-eligible-jobs-finished's business.
     """
-    if not any(e.operation_id in SUBSCRIBED and e.ok for e in ctx.entries):
+    if not subscribed(ctx):
         return []
     announced = {d.job_id for d in ctx.deliveries if intact_delivery(d)}
     worked_on = {e.job_id for e in ctx.entries}  # found somehow: other rules judge how

@@ -8,7 +8,13 @@ from datetime import datetime
 from ...domain.clock import format_timestamp
 from ...domain.lifecycle import JOB_EXPIRED
 from ...domain.models import ItemStatus, JobStatus
-from ..context import Context, accepted_items, event_name, unfound_jobs
+from ..context import (
+    Context,
+    accepted_items,
+    event_name,
+    made_after_last_look,
+    unfound_jobs,
+)
 from ..expectations import expectation_reason
 from ..model import Finding
 from ..registry import rule
@@ -133,8 +139,9 @@ def failed_event_has_reason(ctx: Context) -> Iterator[Finding]:
 )
 def all_eligible_jobs_finished(ctx: Context) -> Iterator[Finding]:
     never_found = set(unfound_jobs(ctx))  # reconciles-by-polling says why those were missed
+    out_of_reach = set(made_after_last_look(ctx))
     for job in ctx.eligible_jobs():
-        if job.id in never_found:
+        if job.id in never_found or job.id in out_of_reach:
             continue
         end = ctx.at_end.get(job.id)
         expired = end is not None and end.failure_reason_type == JOB_EXPIRED
