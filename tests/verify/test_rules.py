@@ -13,7 +13,10 @@ from pleo_export_mock.journal import JournalEntry
 from pleo_export_mock.verify import RULES, Severity, evaluate
 from pleo_export_mock.verify.context import Context
 from pleo_export_mock.verify.expectations import expectation_reason
+from pleo_export_mock.verify.model import ConnectorRun
 
+EXITED = ConnectorRun(("connector",), exit_code=0, duration=1.0, stdout="", stderr="")
+TIMED_OUT = ConnectorRun(("connector",), exit_code=None, duration=60.0, stdout="", stderr="")
 NOW = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
@@ -79,8 +82,8 @@ class Connector:
             self.put(job["id"], updates[start : start + 100])
         self.event(job["id"], "completed_with_errors" if fail else "completed")
 
-    def findings(self) -> dict[str, list[str]]:
-        verdict = evaluate(self.sandbox)
+    def findings(self, run: ConnectorRun | None = None) -> dict[str, list[str]]:
+        verdict = evaluate(self.sandbox, run=run)
         return {rule: [f.message for f in found] for rule, found in verdict.by_rule().items()}
 
 
@@ -125,7 +128,10 @@ def test_a_job_made_after_a_polling_connectors_last_list_is_out_of_its_reach() -
     assert connector.pending_jobs() == []  # its last look: nothing left, so it exits
     connector.sandbox.advance_clock(2)
     assert len(connector.sandbox.store.jobs()) == 2  # the timeline's first job appeared
-    assert connector.findings() == {}
+    assert connector.findings(EXITED) == {}
+    # Stopped at the time-out, or judged while it runs, it could still have looked again.
+    assert "all-eligible-jobs-finished" in connector.findings(TIMED_OUT)
+    assert set(connector.findings()) == {"all-eligible-jobs-finished"}
 
 
 def test_a_job_a_polling_connector_listed_must_be_finished() -> None:
@@ -134,7 +140,7 @@ def test_a_job_a_polling_connector_listed_must_be_finished() -> None:
         connector.process(job)
     connector.sandbox.advance_clock(2)
     (made,) = connector.pending_jobs()  # seen, then left
-    found = connector.findings()
+    found = connector.findings(EXITED)
     assert set(found) == {"all-eligible-jobs-finished"}
     assert made["id"] in found["all-eligible-jobs-finished"][0]
 

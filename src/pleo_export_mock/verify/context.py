@@ -192,11 +192,13 @@ def made_after_last_look(ctx: Context) -> list[str]:
     """Eligible jobs a polling connector could not have known: made after its last job list.
 
     A connector that never subscribed learns of jobs only by listing them, so a job the
-    timeline made after its last list (while it finished its work and exited) was out of its
-    reach. One it listed, or named in any request, was not. A webhook connector is told of
-    every job; reconciles-by-polling judges the ones it missed.
+    timeline made after its last list, while it finished its work and exited by itself, was
+    out of its reach. One it listed, or named in any request, was not. A service stopped at
+    the time-out, or a connector still running (a live verdict), could yet have looked again:
+    nothing is excused for them. A webhook connector is told of every job;
+    reconciles-by-polling judges the ones it missed.
     """
-    if subscribed(ctx):
+    if ctx.run is None or ctx.run.timed_out or subscribed(ctx):
         return []
     looks = [e.sandbox_time for e in ctx.calls(LIST_JOBS) if e.status == 200]
     if not looks:
