@@ -22,13 +22,7 @@ MAX_KNOWN_HEADERS = 256  # a bound: the headers come from clients
 
 
 class Authenticator:
-    def __init__(
-        self,
-        credentials: Iterable[Credential],
-        *,
-        accept_raw_api_key: bool = False,
-        access_token: Callable[[str], Credential] | None = None,
-    ):
+    def __init__(self, credentials: Iterable[Credential], *, accept_raw_api_key: bool = False):
         self._by_kind: dict[CredentialKind, dict[str, Credential]] = {
             kind: {} for kind in CredentialKind
         }
@@ -36,22 +30,27 @@ class Authenticator:
             self._by_kind[credential.kind][credential.secret] = credential
         # Pleo's quick-start shows `Basic <key>` without base64; accept it only when asked to.
         self.accept_raw_api_key = accept_raw_api_key
-        # OAuth access tokens (JWTs) are checked as they come: they are issued as the sandbox runs.
-        self.access_token = access_token
         # Authorization headers already read, to the scenario credential they name: a
         # connector sends the same one with every request, and decoding it is a tenth of a GET.
         self._known: Memo[str, Credential] = Memo(MAX_KNOWN_HEADERS)
 
-    def authenticate(self, authorization: str | None) -> Credential:
+    def authenticate(
+        self, authorization: str | None, access_token: Callable[[str], Credential] | None = None
+    ) -> Credential:
+        """The credential `authorization` names. A bearer value that is no scenario token goes
+        to `access_token`: OAuth access tokens are checked as they come, against the grants of
+        the moment (they are issued as the sandbox runs)."""
         known = self._known.get(authorization) if authorization else None
         if known is not None:
             return known
-        credential = self._authenticate(authorization)
+        credential = self._authenticate(authorization, access_token)
         if credential.secret in self._by_kind[credential.kind]:  # not an access token: those
             self._known.keep(str(authorization), credential)  # expire and are revoked
         return credential
 
-    def _authenticate(self, authorization: str | None) -> Credential:
+    def _authenticate(
+        self, authorization: str | None, access_token: Callable[[str], Credential] | None
+    ) -> Credential:
         if not authorization:
             raise unauthorized(
                 "Missing Authorization header: send 'Bearer <token>' or 'Basic base64(<api key>:)'."
@@ -60,8 +59,8 @@ class Authenticator:
         value = value.strip()
         if scheme.lower() == "bearer" and value:
             static = self._by_kind[CredentialKind.BEARER].get(value)
-            if static is None and self.access_token is not None:
-                return self.access_token(value)
+            if static is None and access_token is not None:
+                return access_token(value)
             return self._find(CredentialKind.BEARER, value, "bearer token")
         if scheme.lower() == "basic" and value:
             return self._find(CredentialKind.API_KEY, self._api_key(value), "API key")
@@ -98,28 +97,28 @@ class CredentialCheck:
 
     def __init__(self, *, accept_raw_api_key: bool = False) -> None:
         self.accept_raw_api_key = accept_raw_api_key
-        self._cached: tuple[object, object, Authenticator] | None = None
+        self._cached: tuple[object, Authenticator] | None = None
 
     def __call__(
         self, request: RequestRecord, state: SeededSandbox, operation: Operation
     ) -> Credential:
         authenticator = self._authenticator(state)
-        credential = authenticator.authenticate(request.headers.get("Authorization"))
+        header = request.headers.get("Authorization")
+        credential = authenticator.authenticate(header, _access_tokens(state))
         require_scopes(credential, operation.scopes, operation.operation_id)
         return credential
 
     def _authenticator(self, state: SeededSandbox) -> Authenticator:
-        # One per seeded scenario: a reset shares the credentials, a new scenario brings new ones.
-        # The OAuth state is per reset, so it is part of the key.
+        # One per seeded scenario: a reset shares the credentials (and so keeps the headers
+        # already read: the first request of a test pays nothing for them), a new scenario
+        # brings new ones. OAuth tokens are checked against each request's own state.
         cached = self._cached
-        if cached is None or cached[0] is not state.credentials or cached[1] is not state.oauth:
+        if cached is None or cached[0] is not state.credentials:
             authenticator = Authenticator(
-                state.credentials,
-                accept_raw_api_key=self.accept_raw_api_key,
-                access_token=_access_tokens(state),
+                state.credentials, accept_raw_api_key=self.accept_raw_api_key
             )
-            cached = self._cached = (state.credentials, state.oauth, authenticator)
-        return cached[2]
+            cached = self._cached = (state.credentials, authenticator)
+        return cached[1]
 
 
 def _access_tokens(state: SeededSandbox) -> Callable[[str], Credential]:
