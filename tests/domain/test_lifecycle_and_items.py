@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -239,3 +240,19 @@ def test_a_success_keeps_its_export_and_a_failure_its_reason_only(store: Store) 
         ItemStatus.SUCCESSFUL, START, "INV-1", "https://erp/1"
     )
     assert job.items[1].outcome == ItemOutcome(ItemStatus.FAILED, **both)
+
+
+def test_a_copied_job_keeps_every_field_and_changes_apart(store: Store) -> None:
+    company, job_id, ids = _company_with_job(store)
+    job = store.apply_event([company], job_id, JobEvent.STARTED)
+    # Every field away from its default, so that one a copy leaves out shows.
+    for spec in dataclasses.fields(job):
+        if getattr(job, spec.name) in (None, False) and spec.name != "is_interactive":
+            setattr(job, spec.name, True if spec.type == "bool" else f"{spec.name} set")
+    job.is_interactive = False
+    twin = job.copy()
+    assert all(getattr(twin, s.name) == getattr(job, s.name) for s in dataclasses.fields(job))
+    job.set_item_outcome(job.items[0], ItemOutcome(ItemStatus.FAILED))
+    assert twin.status_counts[ItemStatus.FAILED] == 0
+    assert twin.items[0].outcome.status is ItemStatus.PENDING
+    assert twin.positions == {entry: n for n, entry in enumerate(ids)}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
@@ -219,12 +219,29 @@ class ExportJob:
         return None if position is None else self.items[position]
 
     def copy(self) -> ExportJob:
-        """A job that changes apart from this one, sharing its (immutable) items."""
-        return replace(  # the items themselves are immutable
-            self,
-            items=self.items.copy(),
-            positions=self.positions.copy(),
-            status_counts=self.status_counts.copy(),
+        """A job that changes apart from this one, sharing its (immutable) items.
+
+        Built whole, field by field: dataclasses.replace reads every field's definition again
+        on each call, and a reset copies every job (tests/domain checks no field is left out).
+        """
+        return ExportJob(
+            self.id,
+            self.company_id,
+            self.sequence,
+            self.created_at,
+            self.status,
+            self.created_by,
+            self.started_at,
+            self.completed_at,
+            self.last_updated_at,
+            self.expired_at,
+            self.failure_reason,
+            self.failure_reason_type,
+            self.is_interactive,
+            self.vendor_based_bookkeeping,
+            self.items.copy(),
+            self.positions.copy(),
+            self.status_counts.copy(),
         )
 
     def set_item_outcome(self, item: JobItem, outcome: ItemOutcome) -> None:
