@@ -7,6 +7,7 @@ users have the same powers.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -190,9 +191,10 @@ class Sandbox:
         """
         with self._lock:
             made = self.timeline.play_due(self.now(), self.add_entries, self._press_for_timeline)
+            appeared = time.time()  # as a journal entry's wall_time: the clock is in seconds
             for job in self.store.jobs():
                 if job.id in made:  # eligible from the moment it appears, like a seeded job
-                    self.at_start[job.id] = _at_start(job)
+                    self.at_start[job.id] = _at_start(job, appeared)
             return made
 
     def start_timeline(self) -> None:
@@ -380,6 +382,9 @@ class JobAtStart:
     status: JobStatus
     created_at: datetime
     open_items: frozenset[str]  # entries still pending or in_progress: what must be processed
+    # When the timeline made it as the sandbox ran (seconds since the epoch, like a journal
+    # entry's wall_time); None for a job there from the start.
+    appeared_at: float | None = None
 
     @property
     def eligible(self) -> bool:
@@ -391,7 +396,7 @@ def capture_start(store: Store) -> dict[str, JobAtStart]:
     return {job.id: _at_start(job) for job in store.jobs()}
 
 
-def _at_start(job: ExportJob) -> JobAtStart:
+def _at_start(job: ExportJob, appeared_at: float | None = None) -> JobAtStart:
     counts = job.status_counts
     if counts[ItemStatus.PENDING] + counts[ItemStatus.IN_PROGRESS] == len(job.items):
         open_items = frozenset(job.positions)  # every item is open: a million at C speed
@@ -401,4 +406,4 @@ def _at_start(job: ExportJob) -> JobAtStart:
             for item in job.items
             if item.outcome.status in (ItemStatus.PENDING, ItemStatus.IN_PROGRESS)
         )
-    return JobAtStart(job.id, job.company_id, job.status, job.created_at, open_items)
+    return JobAtStart(job.id, job.company_id, job.status, job.created_at, open_items, appeared_at)

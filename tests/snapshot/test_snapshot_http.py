@@ -10,7 +10,8 @@ import pytest
 from werkzeug.test import Client
 
 from pleo_export_mock.http import HttpSettings, create_app
-from pleo_export_mock.sandbox import Sandbox
+from pleo_export_mock.http.state_view import authorization_header
+from pleo_export_mock.sandbox import Sandbox, SandboxConfig
 from pleo_export_mock.scenarios.loader import load_named, scenario_names
 from pleo_export_mock.snapshot import restore_snapshot
 
@@ -121,6 +122,10 @@ def test_a_newer_format_is_refused_asking_for_an_upgrade(client: Client) -> None
             "snapshot store.ids.state[624]: position 625 is beyond 624",
         ),
         (
+            lambda d: d["atStart"][0].update(appearedAt="soon"),
+            "snapshot atStart[0].appearedAt: expected a number, found a string",
+        ),
+        (
             lambda d: d["scenario"]["policy"].update(lenient=True),
             "snapshot scenario.policy.lenient: not a policy switch of this tool",
         ),
@@ -140,6 +145,29 @@ def test_a_spoilt_member_is_refused_naming_its_place(
     body = _refusal(client, document)
     assert body["type"] == "INVALID_SNAPSHOT"
     assert body["message"].startswith(message)
+
+
+def test_when_a_timeline_job_appeared_is_kept_and_an_older_snapshot_still_reads() -> None:
+    sandbox = Sandbox("webhooks", SandboxConfig(clock="frozen"))
+    client = Client(create_app(sandbox))
+    auth = {"Authorization": authorization_header(sandbox.state.credentials[0])}
+    (first,) = sandbox.at_start  # the open job holds the timeline back: fail it
+    for event in (
+        {"event": "started"},
+        {"event": "failed", "failureReasonType": "service_unreachable"},
+    ):
+        sent = client.post("/v3/export-job-events", json={**event, "jobId": first}, headers=auth)
+        assert sent.status_code == 202, sent.json
+    sandbox.advance_clock(2)  # the timeline's first step makes a job
+    document = client.get("/_mock/snapshot").json
+    appeared = [job.get("appearedAt") for job in document["atStart"]]
+    assert appeared[0] is None and isinstance(appeared[1], float)
+    assert client.put("/_mock/snapshot", json=document).status_code == 200
+    assert sandbox.at_start[document["atStart"][1]["id"]].appeared_at == appeared[1]
+    for job in document["atStart"]:  # as written before the moment was kept
+        del job["appearedAt"]
+    assert client.put("/_mock/snapshot", json=document).status_code == 200
+    assert all(job.appeared_at is None for job in sandbox.at_start.values())
 
 
 def test_a_broken_scenario_text_is_refused_naming_the_yaml(client: Client) -> None:

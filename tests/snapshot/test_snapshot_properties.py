@@ -55,10 +55,13 @@ def _play(sandbox: Sandbox, client: Client, step: Step) -> Any:
 
 
 def _without_wall_time(document: dict[str, Any]) -> dict[str, Any]:
-    """The journal's wall times and durations are the machine's, not the sandbox's."""
+    """The journal's wall times and durations are the machine's, not the sandbox's; so is
+    the moment a job the timeline made appeared."""
     plain = json.loads(json.dumps(document))
     for entry in plain["journal"]["entries"]:
         entry.pop("wallTime"), entry.pop("durationMs")
+    for job in plain["atStart"]:
+        job.pop("appearedAt")
     return plain
 
 

@@ -100,6 +100,7 @@ def at_start_json(at_start: dict[str, JobAtStart]) -> list[dict[str, Any]]:
             "status": job.status.value,
             "createdAt": time_text(job.created_at),
             "openItems": sorted(job.open_items),
+            "appearedAt": job.appeared_at,
         }
         for job in at_start.values()
     ]
@@ -115,6 +116,8 @@ def read_at_start(at: At) -> dict[str, JobAtStart]:
             row.choice("status", JobStatus, "job status"),
             created,
             frozenset(row.strings("openItems")),
+            # null, or absent in a snapshot taken before it was kept: there from the start
+            row.number("appearedAt", null=True) if "appearedAt" in row.obj() else None,
         )
         jobs[job.id] = job
     return jobs

@@ -68,8 +68,10 @@ class At:
         value: bool = self._typed(key, bool, "true or false", False)
         return value
 
-    def number(self, key: str) -> float:
+    def number(self, key: str, *, null: bool = False) -> Any:
         value = self.get(key).value
+        if value is None and null:
+            return None
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise self.get(key).fail(f"expected a number, found {_kind(value)}")
         return float(value)

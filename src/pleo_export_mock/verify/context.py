@@ -200,14 +200,19 @@ def made_after_last_look(ctx: Context) -> list[str]:
     """
     if ctx.run is None or ctx.run.timed_out or subscribed(ctx):
         return []
-    looks = [e.sandbox_time for e in ctx.calls(LIST_JOBS) if e.status == 200]
+    looks = [e.wall_time for e in ctx.calls(LIST_JOBS) if e.status == 200]
     if not looks:
         return []  # it never looked: every job was missed, and the rules say so
     named = {e.job_id for e in ctx.entries}
+    # By wall time: the sandbox clock counts whole seconds. A list that came in before the job
+    # appeared but read the store after shows it, and then it is the connector's.
     return [
         job.id
         for job in ctx.eligible_jobs()
-        if job.created_at > looks[-1] and job.id not in named and not listed(ctx, job.id)
+        if job.appeared_at is not None
+        and job.appeared_at > looks[-1]
+        and job.id not in named
+        and not listed(ctx, job.id)
     ]
 
 
