@@ -22,9 +22,9 @@ SLOW_SECONDS = 5  # a `slow` test that does not say how slow
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """On pytest-xdist's workers, the slow tests first, the slowest first.
 
-    The scheduler hands tests out in collection order (one at a time: `./dev test` passes
-    `--maxschedchunk 1`), so a long test that comes late keeps one worker busy while the
-    others have finished. Starting the longest first leaves only short ones for the end.
+    The scheduler hands tests out in collection order (one at a time: pyproject.toml's
+    addopts say `--maxschedchunk=1`), so a long test that comes late keeps one worker busy
+    while the others have finished. Starting the longest first leaves only short ones for the end.
     Every worker sorts the same way, as pytest-xdist requires.
     """
     if "PYTEST_XDIST_WORKER" in os.environ:

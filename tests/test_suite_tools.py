@@ -78,3 +78,8 @@ def test_a_single_process_keeps_the_file_order(
     items = _marked_items(pytester)
     pytest_collection_modifyitems(items)
     assert [item.name for item in items][:3] == ["test_quick", "test_said_slow", "test_slowest"]
+
+
+def test_workers_take_one_test_at_a_time(pytestconfig: pytest.Config) -> None:
+    # In chunks, every slow test at the front of the queue would go to the first worker.
+    assert pytestconfig.getoption("maxschedchunk") == 1
