@@ -126,7 +126,7 @@ def test_reset_and_load_scenario_within_a_test(pytester: pytest.Pytester) -> Non
 
 
 def test_the_server_stops_with_the_session(pytester: pytest.Pytester) -> None:
-    running = set(threading.enumerate())  # this session's own server may be among them
+    running = set(threading.enumerate())  # the outer pytest run's server may be among them
     pytester.makepyfile("def test_a(export_mock): pass")
     pytester.runpytest().assert_outcomes(passed=1)
     assert set(threading.enumerate()) <= running
