@@ -27,6 +27,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bench_startup import caching_env
+
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 GOAL_S = 180.0
@@ -34,8 +36,7 @@ GOAL_S = 180.0
 
 def run_suite(workers: int, rows_dir: Path) -> tuple[int, float, float]:
     """pytest's exit code, its wall time and the CPU it and its children used."""
-    env = {**os.environ, "BENCH_SUITE_DIR": str(rows_dir)}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env = {**caching_env(), "BENCH_SUITE_DIR": str(rows_dir)}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(BENCH), env.get("PYTHONPATH")]))
     command = [sys.executable, "-m", "pytest", "-q", "-n", str(workers), "-p", "suite_timing"]
     before, started = os.times(), time.perf_counter()

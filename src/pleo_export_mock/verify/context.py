@@ -198,7 +198,7 @@ def made_after_last_look(ctx: Context) -> list[str]:
     nothing is excused for them. A webhook connector is told of every job;
     reconciles-by-polling judges the ones it missed.
     """
-    if ctx.run is None or ctx.run.timed_out or subscribed(ctx):
+    if ctx.run is None or ctx.run.timed_out or subscribed(ctx.entries):
         return []
     looks = [e.wall_time for e in ctx.calls(LIST_JOBS) if e.status == 200]
     if not looks:
@@ -216,9 +216,9 @@ def made_after_last_look(ctx: Context) -> list[str]:
     ]
 
 
-def subscribed(ctx: Context) -> bool:
+def subscribed(entries: Iterable[JournalEntry]) -> bool:
     """Whether the connector subscribed to webhooks: it is told of jobs, not only polls."""
-    return any(e.operation_id in SUBSCRIBED and e.ok for e in ctx.entries)
+    return any(e.operation_id in SUBSCRIBED and e.ok for e in entries)
 
 
 def unfound_jobs(ctx: Context) -> list[str]:
@@ -227,7 +227,7 @@ def unfound_jobs(ctx: Context) -> list[str]:
     Empty for a connector that never subscribed: a polling connector's unfinished job is
     all-eligible-jobs-finished's business.
     """
-    if not subscribed(ctx):
+    if not subscribed(ctx.entries):
         return []
     announced = {d.job_id for d in ctx.deliveries if intact_delivery(d)}
     worked_on = {e.job_id for e in ctx.entries}  # found somehow: other rules judge how

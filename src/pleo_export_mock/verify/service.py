@@ -15,7 +15,7 @@ import urllib.request
 from dataclasses import dataclass, field
 
 from ..sandbox import Sandbox
-from .context import SUBSCRIBED
+from .context import subscribed
 
 QUIET_SECONDS = 1.0  # no request for this long, once the work is done: the connector is idle
 
@@ -43,8 +43,7 @@ class ServiceWatch:
     def _is_ready(self) -> bool:
         if self.ready_url is not None:
             return _answers(self.ready_url)
-        journal = self.sandbox.journal
-        return any(e.operation_id in SUBSCRIBED and e.ok for e in journal)
+        return subscribed(self.sandbox.journal)
 
     def _quiet(self) -> bool:
         last = self.sandbox.journal.last
