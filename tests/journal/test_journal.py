@@ -7,8 +7,11 @@ from typing import Any
 
 from werkzeug.test import Client
 
+from pleo_export_mock.http.app import SandboxApp
+from pleo_export_mock.http.pipeline import Exchange
 from pleo_export_mock.journal.export import to_har, to_ndjson
 from pleo_export_mock.sandbox import Sandbox
+from pleo_export_mock.validation import Violation
 
 from ..conftest import Api
 
@@ -96,3 +99,22 @@ def test_the_journal_weighs_bodies_as_sent(api: Api, sandbox: Sandbox) -> None:
     assert sandbox.journal.size_bytes >= len(response.get_data())
     assert sandbox.journal.last is not None
     assert sandbox.journal.last.response_body == response.json
+
+
+def test_an_observer_after_the_journal_cannot_change_what_it_recorded(
+    api: Api, sandbox: Sandbox, client: Client, pending_job: dict[str, Any]
+) -> None:
+    def meddle(exchange: Exchange) -> None:
+        exchange.headers["X-Meddled"] = "yes"
+        exchange.request.headers["X-Meddled"] = "yes"
+        exchange.request_violations.append(Violation("body", "body", "made up"))
+
+    app = client.application
+    assert isinstance(app, SandboxApp)
+    app.observers.append(meddle)
+    api("GET", f"/v3/export-jobs/{pending_job['id']}")
+    entry = sandbox.journal.last
+    assert entry is not None and entry.status == 200 and entry.job_id == pending_job["id"]
+    assert "X-Meddled" not in entry.response_headers
+    assert "X-Meddled" not in entry.request_headers
+    assert entry.violations == ()

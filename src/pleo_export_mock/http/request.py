@@ -66,7 +66,7 @@ def read_request(environ: WSGIEnvironment, max_body_bytes: int) -> RequestRecord
         method=environ.get("REQUEST_METHOD", "GET").upper(),
         path=_wsgi_text(environ.get("PATH_INFO") or "/"),
         query_string=query_string,
-        query=_query(query_string),
+        query=decoded_query(query_string),
         headers=_headers(environ),
         content_type=environ.get("CONTENT_TYPE") or None,
         raw_body=raw,
@@ -91,7 +91,7 @@ def _body(environ: WSGIEnvironment, max_body_bytes: int) -> tuple[bytes, bool]:
         return b"", True
 
 
-def _query(query_string: str) -> MultiDict[str, str]:
+def decoded_query(query_string: str) -> MultiDict[str, str]:
     """The decoded query; the same few come again and again (`statuses=pending`, a page's
     cursor), and an ImmutableMultiDict can be shared, so each is decoded once (up to a bound:
     the texts come from clients)."""
