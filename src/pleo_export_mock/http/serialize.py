@@ -1,8 +1,9 @@
 """Domain objects -> Pleo's v3 wire shapes, field by field; nullable fields are sent as null.
 
-`with_nulls` is the one place that makes the last promise hold for every answer: it fills each
-nullable property the spec declares and the data leaves out (a generated payload without a
-`subType`, say), so a connector may index any of them as it can on Pleo.
+The serializers here write every nullable field. `with_nulls` keeps that promise for answers
+that carry generated data too: it fills each nullable property the spec declares and the data
+leaves out (a generated payload without a `subType`, say), so a connector may index any of them
+as it can on Pleo. Handlers whose answers only these serializers build skip it (handlers.py).
 """
 
 from __future__ import annotations
