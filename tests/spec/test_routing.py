@@ -15,7 +15,13 @@ from werkzeug.routing import MapAdapter, RequestRedirect
 from pleo_export_mock.http.versions import legacy_spec
 from pleo_export_mock.spec import Spec, load_spec
 from pleo_export_mock.spec.loader import default_spec_path
-from pleo_export_mock.spec.routing import NoRoute, Router, WrongMethod, build_url_map
+from pleo_export_mock.spec.routing import (
+    MAX_REMEMBERED_ROUTES,
+    NoRoute,
+    Router,
+    WrongMethod,
+    build_url_map,
+)
 
 SPECS = {
     "export-api": load_spec(),
@@ -95,3 +101,25 @@ def test_any_path_routes_as_werkzeug(
 ) -> None:
     path = lead + "/".join(segments)
     assert router_says(name, method, path) == werkzeug_says(name, method, path)
+
+
+def test_a_path_routed_again_answers_alike_and_its_arguments_stay_as_found() -> None:
+    routes = Router(SPECS["export-api"].operations.values())
+    first = routes.match("GET", "/v3/export-jobs/job-1")
+    assert routes.match("GET", "/v3/export-jobs/job-1") == first
+    assert first == ("getExportJobByIdV3", {"jobId": "job-1"})
+    with pytest.raises(TypeError):  # shared by every request for this path: read-only
+        first[1]["jobId"] = "job-2"
+    assert routes.match("GET", "/v3/export-jobs/job-2")[1] == {"jobId": "job-2"}
+    assert routes.match("HEAD", "/v3/export-jobs/job-1")[0] == "getExportJobByIdV3"
+
+
+def test_routes_remembered_are_bounded() -> None:
+    routes = Router(SPECS["export-api"].operations.values())
+    for n in range(MAX_REMEMBERED_ROUTES + 5):  # ids a client makes up, each a new path
+        routes.match("GET", f"/v3/export-jobs/job-{n}")
+    assert len(routes._found) <= MAX_REMEMBERED_ROUTES
+    with pytest.raises(NoRoute):  # a refusal is not remembered, and comes again
+        routes.match("GET", "/v3/nowhere")
+    with pytest.raises(NoRoute):
+        routes.match("GET", "/v3/nowhere")

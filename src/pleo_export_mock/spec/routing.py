@@ -5,7 +5,8 @@ short list of compiled patterns for the templated ones. It decides exactly as th
 routing Map we used before (`build_url_map`, kept as the reference the tests compare it
 with): leading slashes folded, no slash merging or redirects, HEAD wherever GET is, a literal
 path before a templated one. It costs a dict lookup where werkzeug's general matcher walked a
-state machine per request.
+state machine per request; a templated path is matched once and remembered, since a connector
+asks for the same job again and again.
 """
 
 from __future__ import annotations
@@ -13,14 +14,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+from ..memo import Memo
 from .model import Operation
 
 if TYPE_CHECKING:
     from werkzeug.routing import Map
 
 _TEMPLATE_PARAM = re.compile(r"\{([^}/]+)\}")
+# Routes found, by method and path as sent: the paths carry ids and come from clients.
+MAX_REMEMBERED_ROUTES = 4096
+Route = tuple[str, Mapping[str, str]]  # the operationId and the path's arguments
 
 
 def to_rule_path(template: str) -> str:
@@ -88,25 +94,37 @@ class Router:
                 literal[template] = by_method
         self._literal = literal
         self._shapes = shapes
+        self._found: Memo[tuple[str, str], Route] = Memo(MAX_REMEMBERED_ROUTES)
 
-    def match(self, method: str, path: str) -> tuple[str, Mapping[str, str]]:
+    def match(self, method: str, path: str) -> Route:
+        """The route; the same one (its arguments read-only) each time a path comes again."""
+        found = self._found.get((method, path))
+        if found is None:
+            found = self._found.keep((method, path), self._match(method, path))
+        return found
+
+    def _match(self, method: str, path: str) -> Route:
         path = "/" + path.lstrip("/") if path else ""  # as werkzeug: `//v3/x` is `/v3/x`
         allowed: set[str] = set()
         by_method = self._literal.get(path)
         if by_method is not None:
             if method in by_method:
-                return by_method[method], {}
+                return by_method[method], _NO_ARGUMENTS
             allowed.update(by_method)
         for shape in self._shapes.get(path.count("/"), ()):
             found = shape.pattern.fullmatch(path)
             if found is None:
                 continue
             if method in shape.by_method:
-                return shape.by_method[method], dict(zip(shape.names, found.groups(), strict=True))
+                arguments = dict(zip(shape.names, found.groups(), strict=True))
+                return shape.by_method[method], MappingProxyType(arguments)
             allowed.update(shape.by_method)
         if allowed:
             raise WrongMethod(sorted(allowed))
         raise NoRoute(path)
+
+
+_NO_ARGUMENTS: Mapping[str, str] = MappingProxyType({})
 
 
 def _compile(template: str) -> re.Pattern[str]:
