@@ -82,7 +82,7 @@ class _Recorded:
             path=request.path,
             query_string=request.query_string,
             path_params=tuple(exchange.path_params.items()),
-            request_headers=tuple(request.headers.items()),
+            request_headers=tuple(request.headers),
             raw_body=request.raw_body,
             too_large=request.too_large,
             status=exchange.status,
