@@ -21,7 +21,10 @@ class JobStatus(StrEnum):
 
     @property
     def is_open(self) -> bool:
-        return self in (JobStatus.PENDING, JobStatus.IN_PROGRESS)
+        return self in _OPEN  # asked on every read of a job: no member lookups here
+
+
+_OPEN = (JobStatus.PENDING, JobStatus.IN_PROGRESS)
 
 
 class JobEvent(StrEnum):
