@@ -192,7 +192,9 @@ def test_the_walk_reaches_every_get_operation_and_nullable_property() -> None:
     """A reader that silently skipped an operation, or data that never shows a parent object,
     would make the test above prove little: over all scenarios, every place is checked."""
     seen: dict[str, set[str]] = {}
-    for name in SCENARIOS:
+    # `large` is left out: the others reach every place without it, and reading its 12,000
+    # entries again here (its own test above reads them on another worker) costs 4 s.
+    for name in (name for name in SCENARIOS if name != "large"):
         for operation_id, places in reading(name, None).seen.items():
             seen.setdefault(operation_id, set()).update(places)
     assert set(seen) == get_operations()
