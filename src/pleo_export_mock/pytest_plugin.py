@@ -136,19 +136,22 @@ def _checked_scenario(setting: _Found) -> str:
     return str(ref)
 
 
+# pytest resolves the arguments of a fixture's whole chain again for every test that asks for
+# `export_mock`, cached or not; `request` is the one name that costs nothing to resolve. So
+# the session fixtures take only `request`, and the server asks for its settings once.
+
+
 @pytest.fixture(scope="session")
-def export_mock_settings(pytestconfig: pytest.Config) -> ExportMockSettings:
+def export_mock_settings(request: pytest.FixtureRequest) -> ExportMockSettings:
     """The session's defaults; override this fixture in a conftest to set them in code."""
     from .testing.settings import ExportMockSettings
 
-    values: dict[str, Any] = pytestconfig.stash[_settings]
+    values: dict[str, Any] = request.config.stash[_settings]
     return ExportMockSettings(**values)
 
 
 @pytest.fixture(scope="session")
-def export_mock_server(
-    pytestconfig: pytest.Config, export_mock_settings: ExportMockSettings
-) -> Iterator[ExportMockServer]:
+def export_mock_server(request: pytest.FixtureRequest) -> Iterator[ExportMockServer]:
     """The sandbox server on a free port, started once per session.
 
     If it cannot start, the session stops with that one reason: every test after would only
@@ -156,16 +159,18 @@ def export_mock_server(
     """
     from .testing.session import ExportMockServer
 
+    export_mock_settings: ExportMockSettings = request.getfixturevalue("export_mock_settings")
     try:
         server = ExportMockServer(export_mock_settings)
     except ToolError as problem:  # a scenario set in code (an overridden settings fixture)
         _stop_session(str(problem))
     except (OSError, ValueError) as problem:  # the socket, or waitress refusing the address
         _stop_session(f"cannot listen on host {export_mock_settings.host!r}: {problem}")
-    pytestconfig.stash[_servers].append(server)
+    servers = request.config.stash[_servers]
+    servers.append(server)
     yield server
     server.stop()
-    pytestconfig.stash[_servers].remove(server)
+    servers.remove(server)
 
 
 def _stop_session(reason: str) -> NoReturn:

@@ -21,6 +21,21 @@ def test_the_default_is_pending(pytester: pytest.Pytester) -> None:
     run(pytester).stdout.fnmatch_lines(["*SCENARIO pending SEED 1001*"])
 
 
+def test_settings_set_in_code_beat_the_command_line(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(
+        """
+        import pytest
+        from pleo_export_mock import ExportMockSettings
+
+        @pytest.fixture(scope="session")
+        def export_mock_settings():
+            return ExportMockSettings(scenario="backlog", seed=7)
+        """
+    )
+    result = run(pytester, "--export-mock-scenario=failed")
+    result.stdout.fnmatch_lines(["*SCENARIO backlog SEED 7*"])
+
+
 def test_the_ini_file_sets_the_scenario(pytester: pytest.Pytester) -> None:
     pytester.makeini("[pytest]\nexport_mock_scenario = failed\n")
     run(pytester).stdout.fnmatch_lines(["*SCENARIO failed*"])
