@@ -132,6 +132,8 @@ def _raw_values(
     if parameter.location == "header":
         value = headers.get(parameter.name)
         return [] if value is None else [value]
+    if parameter.name not in query:  # most of a list's paging parameters, most of the time
+        return []
     values = query.getlist(parameter.name)
     if parameter.is_array and not parameter.explode:
         return [part for value in values for part in value.split(",")]
