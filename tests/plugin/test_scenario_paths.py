@@ -7,7 +7,12 @@ from where pytest was started. A name (no separator, no .yaml) stays a shipped n
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
+
+from pleo_export_mock.testing.session import ScenarioCache
 
 TINY = """
 name: tiny
@@ -106,3 +111,27 @@ def test_a_command_line_path_holds_when_a_test_changes_folder(pytester: pytest.P
         """
     )
     pytester.runpytest("--export-mock-scenario=tiny.yaml").assert_outcomes(passed=1)
+
+
+def test_a_name_is_parsed_once_whatever_file_of_that_name_lies_about(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pending").write_text(TINY)
+    cache = ScenarioCache()
+    first = cache.get("pending")
+    assert first.name == "pending"
+    (tmp_path / "pending").write_text(TINY.replace("seed: 7", "seed: 8"))
+    assert cache.get("pending") is first
+
+
+def test_an_edited_scenario_file_is_read_again(tmp_path: Path) -> None:
+    path = tmp_path / "tiny.yaml"
+    path.write_text(TINY)
+    cache = ScenarioCache()
+    first = cache.get(path)
+    assert cache.get(path) is first and first.seed == 7
+    path.write_text(TINY.replace("seed: 7", "seed: 8"))
+    later = path.stat().st_mtime_ns + 1_000_000_000  # a coarse clock may not have moved
+    os.utime(path, ns=(later, later))
+    assert cache.get(path).seed == 8

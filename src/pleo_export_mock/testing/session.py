@@ -10,7 +10,7 @@ from ..sandbox import Sandbox, SandboxConfig
 from ..scenarios.model import Scenario
 from ..server import SandboxServer
 from ..verify.live import live_verdict
-from .scenario_refs import ScenarioRef, load_ref
+from .scenario_refs import ScenarioRef, is_file_ref, load_ref
 from .serving_errors import ErrorCatcher
 from .settings import ExportMockSettings
 
@@ -27,14 +27,14 @@ class ScenarioCache:
         """A scenario by name, file or object (Scenarios are frozen, so sharing is safe)."""
         if isinstance(ref, Scenario):
             return ref
-        key = (str(ref), _mtime(ref))
+        # A file's modification time, so an edited file is read again; a name is never a file.
+        key = (str(ref), _mtime(ref) if is_file_ref(ref) else None)
         if key not in self._parsed:
             self._parsed[key] = load_ref(ref)
         return self._parsed[key]
 
 
 def _mtime(ref: str | Path) -> int | None:
-    """A file's modification time, so an edited scenario file is read again."""
     try:
         return os.stat(ref).st_mtime_ns
     except (OSError, ValueError):
