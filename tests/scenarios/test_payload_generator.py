@@ -322,3 +322,15 @@ def test_categories_match_the_scenario_schema() -> None:
     assert tuple(entry["category"]["enum"]) == CATEGORIES
     assert entry["type"]["$ref"] == "#/$defs/export_item_type"
     assert set(scenario_schema()["$defs"]["export_item_type"]["enum"]) == set(PROFILES)
+
+
+def test_a_generators_copy_holds_every_field_and_numbers_on_apart() -> None:
+    """A reset copies each company's generator: a field left behind would leak between tests."""
+    original = PayloadGenerator(build_book(random.Random(3), "DK", "DKK"))
+    original.book.next_reconciliation_id(2026)
+    twin = original.copy()
+    assert vars(twin).keys() == vars(original).keys()
+    book, twin_book = original.book, twin.book
+    assert all(getattr(twin_book, f) is getattr(book, f) for f in book.__slots__ if f != "book_ids")
+    assert twin_book.book_ids == book.book_ids and twin_book.book_ids is not book.book_ids
+    assert twin_book.next_reconciliation_id(2026) == book.next_reconciliation_id(2026)

@@ -50,7 +50,8 @@ class PayloadGenerator:
 
     def copy(self) -> PayloadGenerator:
         """A generator that goes on apart from this one; its caches are shared."""
-        twin = copy.copy(self)
+        twin = object.__new__(PayloadGenerator)
+        twin.__dict__.update(self.__dict__)  # copy.copy's shallow copy, without its detours
         twin.book = self.book.copy()
         return twin
 
