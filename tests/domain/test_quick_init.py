@@ -56,3 +56,19 @@ def test_a_default_factory_is_refused_when_the_class_is_made() -> None:
         @dataclasses.dataclass(frozen=True, slots=True)
         class Listed:
             items: list[int] = dataclasses.field(default_factory=list)
+
+
+def test_post_init_runs_last_and_may_refuse() -> None:
+    @quick_init
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Checked:
+        low: int
+        high: int = 10
+
+        def __post_init__(self) -> None:
+            if self.low > self.high:
+                raise ValueError(f"{self.low} > {self.high}")
+
+    assert Checked(1).high == 10
+    with pytest.raises(ValueError, match="5 > 2"):
+        Checked(5, 2)

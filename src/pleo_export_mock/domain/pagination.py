@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from .errors import InvalidPage
+from .quick_init import quick_init
 
 T = TypeVar("T")
 
@@ -22,6 +23,7 @@ DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 
 
+@quick_init  # made for every page served
 @dataclass(frozen=True, slots=True)
 class PageRequest:
     before: str | None = None
@@ -43,6 +45,7 @@ class PageRequest:
             )
 
 
+@quick_init  # made for every page served
 @dataclass(frozen=True, slots=True)
 class Page(Generic[T]):
     rows: list[T]
@@ -53,6 +56,7 @@ class Page(Generic[T]):
     total: int
 
 
+@quick_init  # made for every page served
 @dataclass(frozen=True, slots=True)
 class Ordering(Generic[T]):
     """Rows in their served order, and how to find a row again from a cursor."""

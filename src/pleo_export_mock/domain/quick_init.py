@@ -4,7 +4,8 @@ A frozen dataclass's own __init__ sets each field through `object.__setattr__`, 
 frozenness has to go around; that was most of what building one cost. Writing through each
 slot's descriptor sets the same slots in a fraction of the time, and the class stays frozen:
 assigning to a field afterwards still raises FrozenInstanceError. The __init__ is generated
-from the fields, as dataclasses generates its own, with the same parameters and defaults.
+from the fields, as dataclasses generates its own, with the same parameters and defaults, and
+calls `__post_init__` last when the class has one.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ def quick_init(cls: type[T]) -> type[T]:
             namespace[f"_default_{field.name}"] = field.default
             parameters.append(f"{field.name}=_default_{field.name}")
     lines = [f"    _set_{field.name}(self, {field.name})" for field in fields] or ["    pass"]
+    if hasattr(cls, "__post_init__"):  # called last, as the generated __init__ does
+        lines.append("    self.__post_init__()")
     source = f"def __init__(self, {', '.join(parameters)}):\n" + "\n".join(lines)
     exec(source, namespace)  # our own field names, as dataclasses does
     init = namespace["__init__"]
