@@ -24,7 +24,9 @@ from pleo_export_mock.http.state_view import authorization_header
 from pleo_export_mock.sandbox import Sandbox, SandboxConfig
 
 ROOT = Path(__file__).resolve().parents[2]
-DOCUMENT: dict[str, Any] = yaml.safe_load((ROOT / "openapi" / "export-api.yaml").read_text())
+# libyaml's loader where there is one: every pytest worker reads this while collecting.
+LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+DOCUMENT: dict[str, Any] = yaml.load((ROOT / "openapi" / "export-api.yaml").read_text(), LOADER)
 SCENARIOS = sorted(path.stem for path in (ROOT / "fixtures").glob("*.yaml"))
 FUZZ_SEEDS = (1, 2, 3, 4, 5, 6)
 PAGE = 1000
