@@ -22,11 +22,12 @@ from pleo_export_mock.domain.credentials import Credential
 from pleo_export_mock.http import create_app
 from pleo_export_mock.http.state_view import authorization_header
 from pleo_export_mock.sandbox import Sandbox, SandboxConfig
+from pleo_export_mock.spec.loader import safe_loader
 
 ROOT = Path(__file__).resolve().parents[2]
-# libyaml's loader where there is one: every pytest worker reads this while collecting.
-LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-DOCUMENT: dict[str, Any] = yaml.load((ROOT / "openapi" / "export-api.yaml").read_text(), LOADER)
+# libyaml's loader, as the spec loader's: every pytest worker reads this while collecting.
+SPEC_TEXT = (ROOT / "openapi" / "export-api.yaml").read_text()
+DOCUMENT: dict[str, Any] = yaml.load(SPEC_TEXT, Loader=safe_loader())
 SCENARIOS = sorted(path.stem for path in (ROOT / "fixtures").glob("*.yaml"))
 FUZZ_SEEDS = (1, 2, 3, 4, 5, 6)
 PAGE = 1000
