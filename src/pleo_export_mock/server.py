@@ -17,6 +17,7 @@ from .domain.clock import format_timestamp
 from .domain.models import ExportJob, JobStatus
 from .http import Exchange
 from .http.faults import QuietDrops
+from .server_channel import use_worker_flushed_channels
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -101,8 +102,10 @@ class SandboxServer:
         # Idle and slow clients hold a connection, not a thread (waitress reads whole requests
         # in its loop first), so many may wait without locking others out; channel_timeout
         # closes one that stays silent.
+        socket_map: dict[Any, Any] = {}
         self._server = create_server(
             app,
+            map=socket_map,
             host=host,
             port=port,
             threads=threads,
@@ -113,6 +116,7 @@ class SandboxServer:
             ident="pleo-export-mock",
             clear_untrusted_proxy_headers=True,
         )
+        use_worker_flushed_channels(socket_map)
         _quiet_waitress()
         self.host = host
         self.port: int = self._server.effective_port
