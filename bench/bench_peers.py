@@ -32,7 +32,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench_serve import RESULTS, Target, get_job_requests, machine, prepare_mix, send, start_target
+from bench_serve import (
+    RESULTS,
+    SERVE_THREADS,
+    Target,
+    get_job_requests,
+    machine,
+    prepare_mix,
+    send,
+    start_target,
+)
 from load import LoadResult, Request, have_wrk, run_load
 from peers import Peer, PeerUnavailable, start_prism, start_wiremock
 
@@ -161,7 +170,10 @@ def main(argv: list[str] | None = None) -> int:
     # As `serve` runs it; with fewer threads than wrk's 16 connections waitress itself stalls
     # (hello-world at a few hundred requests a second), which says nothing of the app.
     parser.add_argument(
-        "--waitress-threads", type=int, default=8, help="waitress's threads (default 8, as serve)"
+        "--waitress-threads",
+        type=int,
+        default=SERVE_THREADS,
+        help=f"waitress's threads (default {SERVE_THREADS}, as serve)",
     )
     parser.add_argument("--fill-windows", type=int, default=8)
     parser.add_argument("--fill-seconds", type=float, default=3)

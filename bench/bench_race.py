@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench_serve import RESULTS, Target, call, expect, machine, start_target
+from bench_serve import RESULTS, SERVE_THREADS, Target, call, expect, machine, start_target
 
 ENTRIES_PER_JOB = 20
 GOAL_P99_MS = 50.0
@@ -187,7 +187,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--processes", type=int, default=4, help="client processes (default 4)")
     parser.add_argument("--server", choices=("waitress", "granian"), default="waitress")
-    parser.add_argument("--server-threads", type=int, default=8)
+    parser.add_argument(
+        "--server-threads",
+        type=int,
+        default=SERVE_THREADS,
+        help=f"waitress's threads (default {SERVE_THREADS}, as serve)",
+    )
     args = parser.parse_args(argv)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     log_dir = RESULTS / f"race-{stamp}-logs"

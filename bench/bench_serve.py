@@ -53,6 +53,8 @@ from urllib.parse import urlencode
 from load import LoadResult, Request, have_wrk, run_load
 from peers import stop_process
 
+from pleo_export_mock.cli import SERVE_THREADS
+
 BENCH = Path(__file__).resolve().parent
 RESULTS = BENCH / "results"
 TARGET_SCRIPT = BENCH / "targets.py"
@@ -503,7 +505,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds (default 3)")
     parser.add_argument("--wrk-threads", type=int, default=2, help="wrk threads (default 2)")
     parser.add_argument(
-        "--server-threads", type=int, default=8, help="waitress threads (default 8)"
+        "--server-threads",
+        type=int,
+        default=SERVE_THREADS,
+        help=f"waitress threads (default {SERVE_THREADS}, as serve)",
     )
     parser.add_argument(
         "--python-loadgen",

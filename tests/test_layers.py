@@ -22,7 +22,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("scenarios", "faults", "journal", "delivery", "drift"),
     ("sandbox", "snapshot"),
     ("http",),
-    ("server", "summary"),
+    ("server", "server_channel", "summary"),
     ("verify", "fuzzing"),
     (
         "testing",

@@ -43,6 +43,10 @@ def main(argv: list[str] | None = None) -> int:
 
 # What a shell reports for a program a closed pipe stopped (128 + SIGPIPE), as for `cat`.
 EXIT_BROKEN_PIPE = 141
+# `serve`'s worker threads. The interpreter lock runs one at a time, so more only lengthen
+# the tail under contention (64 racing connectors: p99 37 ms with 1, 42 with 4, 53 with 8);
+# each delay fault holds one while it waits (docs/decisions.md, "The sandbox's own surface").
+SERVE_THREADS = 4
 
 
 def _discard_stdout() -> None:
@@ -86,7 +90,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="ISO-TIME",
         help="sandbox time at start, e.g. 2026-01-15T09:00:00Z",
     )
-    serve.add_argument("--threads", type=int, default=8, help="worker threads (default: 8)")
+    serve.add_argument(
+        "--threads",
+        type=int,
+        default=SERVE_THREADS,
+        help=f"worker threads (default: {SERVE_THREADS})",
+    )
     serve.add_argument("--quiet", action="store_true", help="no per-request log lines")
     serve.add_argument(
         "--allow-webhook-host",

@@ -6,10 +6,11 @@ import argparse
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from pleo_export_mock.cli import _parser, main
+from pleo_export_mock.cli import SERVE_THREADS, _parser, main
 from pleo_export_mock.cli_numbers import NUMBER_RANGES
 
 COMMANDS = ("serve", "verify", "replay", "rules", "scenarios", "fuzz", "drift")
@@ -101,6 +102,13 @@ def test_serve_refuses_zero_threads_instead_of_never_answering() -> None:
 def test_a_number_in_range_is_taken() -> None:
     args = _parser().parse_args(["serve", "--threads", "1", "--port", "0", "--seed", "0"])
     assert (args.threads, args.port, args.seed) == (1, 0, 0)
+
+
+def test_serve_answers_with_the_thread_count_the_readme_shows() -> None:
+    """Four: more lengthen the tail under contention (docs/decisions.md)."""
+    assert _parser().parse_args(["serve"]).threads == SERVE_THREADS == 4
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert f"[--threads {SERVE_THREADS}]" in readme
 
 
 @pytest.mark.parametrize("command", [["scenarios"], ["rules"], ["rules", "--markdown"]])
