@@ -167,7 +167,7 @@ class SandboxServer:
         if self._thread is not None and self._thread.is_alive():
             # With nothing left to watch (listener, trigger, keep-alive connections) the loop
             # returns; closing them from another thread would race its select().
-            server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+            _close_from_the_loop(server)
             self._thread.join(timeout=5)
             self._thread = None
         else:
@@ -183,6 +183,26 @@ class SandboxServer:
         traceback: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+def _close_from_the_loop(server: Any) -> None:
+    """Have waitress's loop close every socket in its map, its trigger among them.
+
+    waitress queues the closing first and writes the trigger's byte after. A worker's own pull
+    may wake the loop in between, so the loop closes the trigger before that byte is written:
+    the write then fails, with everything already closed.
+    """
+    closing = threading.Event()
+
+    def close_all() -> None:
+        closing.set()  # before the trigger's pipe closes, so a failed write can tell why
+        wasyncore.close_all(server._map)
+
+    try:
+        server.trigger.pull_trigger(close_all)
+    except OSError:
+        if not closing.is_set():
+            raise
 
 
 def _exit_quietly(signum: int, frame: object) -> None:

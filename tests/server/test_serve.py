@@ -9,6 +9,7 @@ import re
 import socket
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -214,3 +215,25 @@ def test_chunked_bodies_are_read_and_held_to_the_limit(sandbox: Sandbox) -> None
             assert response.status == 413 and b"PAYLOAD_TOO_LARGE" in response.read()
         finally:
             connection.close()
+
+
+def test_stop_holds_when_the_loop_closes_before_the_trigger_is_pulled(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker's pull can wake the loop between waitress queueing stop's closing and writing
+    its byte: the loop closes everything, the trigger's pipe too, and the write fails."""
+    server = SandboxServer(create_app(sandbox)).start()
+    trigger = server._server.trigger
+    write = trigger._physical_pull
+
+    def a_worker_pulls_first() -> None:
+        write()  # the worker's byte: the loop wakes and runs the closing already queued
+        for _ in range(500):
+            if not trigger._fds:  # the pipe is closed
+                break
+            time.sleep(0.01)
+        write()  # stop's own byte, on the closed pipe
+
+    monkeypatch.setattr(trigger, "_physical_pull", a_worker_pulls_first)
+    server.stop()  # not OSError: every socket is closed, as asked
+    assert not server._server._map
