@@ -53,7 +53,7 @@ from urllib.parse import urlencode
 from load import LoadResult, Request, have_wrk, run_load
 from peers import stop_process
 
-from pleo_export_mock.cli import SERVE_THREADS
+from pleo_export_mock.cli_numbers import SERVE_THREADS
 
 BENCH = Path(__file__).resolve().parent
 RESULTS = BENCH / "results"

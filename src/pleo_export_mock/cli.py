@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from .cli_drift import add_drift_command
 from .cli_help import VersionAction, describe_commands
-from .cli_numbers import check_numbers
+from .cli_numbers import SERVE_THREADS, check_numbers
 from .cli_replay import add_replay
 from .cli_verify import add_verify
 from .errors import ToolError
@@ -43,10 +43,6 @@ def main(argv: list[str] | None = None) -> int:
 
 # What a shell reports for a program a closed pipe stopped (128 + SIGPIPE), as for `cat`.
 EXIT_BROKEN_PIPE = 141
-# `serve`'s worker threads. The interpreter lock runs one at a time, so more only lengthen
-# the tail under contention (64 racing connectors: p99 37 ms with 1, 42 with 4, 53 with 8);
-# each delay fault holds one while it waits (docs/decisions.md, "The sandbox's own surface").
-SERVE_THREADS = 4
 
 
 def _discard_stdout() -> None:

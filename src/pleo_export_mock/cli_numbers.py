@@ -1,4 +1,5 @@
-"""The ranges of the command line's numeric options, checked as argparse reads them.
+"""The ranges of the command line's numeric options, checked as argparse reads them, and
+the worker threads of the two commands that serve in the foreground.
 
 A value out of range is a usage error naming the option, the value and the range (exit 2),
 before any command starts: `serve --threads 0` once started a server that never answered.
@@ -10,6 +11,12 @@ import argparse
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+
+# `serve`'s and `replay`'s worker threads. The interpreter lock runs one at a time, so more
+# only lengthen the tail under contention (64 racing connectors: p99 37 ms with 1, 42 with 4,
+# 53 with 8); each delay fault holds one while it waits (docs/decisions.md, "The sandbox's own
+# surface").
+SERVE_THREADS = 4
 
 
 @dataclass(frozen=True, slots=True)

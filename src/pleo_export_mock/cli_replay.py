@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .cli_numbers import SERVE_THREADS
 from .errors import UsageError
 
 
@@ -31,7 +32,12 @@ def add_replay(commands: Any) -> None:
     )
     replay.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     replay.add_argument("--port", type=int, default=8080, help="port to bind; 0 picks a free one")
-    replay.add_argument("--threads", type=int, default=8, help="worker threads (default: 8)")
+    replay.add_argument(
+        "--threads",
+        type=int,
+        default=SERVE_THREADS,
+        help=f"worker threads (default: {SERVE_THREADS})",
+    )
     replay.add_argument("--quiet", action="store_true", help="no per-request log lines")
     replay.add_argument(
         "--show-bodies",

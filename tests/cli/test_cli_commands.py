@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from pleo_export_mock.cli import SERVE_THREADS, _parser, main
-from pleo_export_mock.cli_numbers import NUMBER_RANGES
+from pleo_export_mock.cli import _parser, main
+from pleo_export_mock.cli_numbers import NUMBER_RANGES, SERVE_THREADS
 
 COMMANDS = ("serve", "verify", "replay", "rules", "scenarios", "fuzz", "drift")
 
@@ -104,9 +104,10 @@ def test_a_number_in_range_is_taken() -> None:
     assert (args.threads, args.port, args.seed) == (1, 0, 0)
 
 
-def test_serve_answers_with_the_thread_count_the_readme_shows() -> None:
+def test_serve_and_replay_answer_with_the_thread_count_the_readme_shows() -> None:
     """Four: more lengthen the tail under contention (docs/decisions.md)."""
     assert _parser().parse_args(["serve"]).threads == SERVE_THREADS == 4
+    assert _parser().parse_args(["replay", "run.zip"]).threads == SERVE_THREADS
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     assert f"[--threads {SERVE_THREADS}]" in readme
 
