@@ -105,8 +105,8 @@ def test_a_number_in_range_is_taken() -> None:
 
 
 def test_serve_and_replay_answer_with_the_thread_count_the_readme_shows() -> None:
-    """Four: more lengthen the tail under contention (docs/decisions.md)."""
-    assert _parser().parse_args(["serve"]).threads == SERVE_THREADS == 4
+    """Three: more lengthen the tail under contention (docs/decisions.md)."""
+    assert _parser().parse_args(["serve"]).threads == SERVE_THREADS == 3
     assert _parser().parse_args(["replay", "run.zip"]).threads == SERVE_THREADS
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     assert f"[--threads {SERVE_THREADS}]" in readme
