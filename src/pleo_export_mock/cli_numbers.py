@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 # `serve`'s and `replay`'s worker threads. The interpreter lock runs one at a time, so more
 # only lengthen the tail under contention (64 racing connectors, p99: 36-41 ms with 2 or 3,
-# 42-50 with 4, 53 with 8); each delay fault holds one while it waits (docs/decisions.md,
+# 42-50 with 4, 53 with 8); each latency fault holds one while it waits (docs/decisions.md,
 # "The sandbox's own surface").
 SERVE_THREADS = 3
 
