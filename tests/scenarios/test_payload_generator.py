@@ -17,6 +17,7 @@ from pleo_export_mock.scenarios.book import build_book, iban
 from pleo_export_mock.scenarios.generator import PayloadGenerator, deep_merge
 from pleo_export_mock.scenarios.model import EntrySpec
 from pleo_export_mock.scenarios.profiles import PROFILES
+from pleo_export_mock.scenarios.receipts import file_name_of
 
 ROOT = Path(__file__).resolve().parents[2]
 OUR_SPEC = ROOT / "openapi" / "export-api.yaml"
@@ -331,6 +332,29 @@ def test_a_generators_copy_holds_every_field_and_numbers_on_apart() -> None:
     twin = original.copy()
     assert vars(twin).keys() == vars(original).keys()
     book, twin_book = original.book, twin.book
-    assert all(getattr(twin_book, f) is getattr(book, f) for f in book.__slots__ if f != "book_ids")
+    apart = ("book_ids", "receipts")
+    assert all(getattr(twin_book, f) is getattr(book, f) for f in book.__slots__ if f not in apart)
     assert twin_book.book_ids == book.book_ids and twin_book.book_ids is not book.book_ids
     assert twin_book.next_reconciliation_id(2026) == book.next_reconciliation_id(2026)
+
+
+def test_a_copys_receipts_are_its_own_and_its_origins_reach_it() -> None:
+    """An entry added to one copy registers its receipts there alone; a seeded entry's, made
+    whenever first read, in the origin that every copy serves from."""
+    origin = PayloadGenerator(build_book(random.Random(3), "DK", "DKK"))
+    twin, other = origin.copy(), origin.copy()
+    added = _receipt_id(twin, random.Random(1))
+    seeded = _receipt_id(origin, random.Random(2))
+    assert added in twin.book.receipts and added in twin.copy().book.receipts
+    assert added not in other.book.receipts and added not in origin.book.receipts
+    assert all(seeded in g.book.receipts for g in (origin, twin, other, twin.copy()))
+
+
+def _receipt_id(generator: PayloadGenerator, rng: random.Random) -> str:
+    """The receipt of a new invoice `generator` makes."""
+    spec = EntrySpec(key="e", at=(), type="invoice", receipts=1)
+    payload = generator.payload(
+        rng, spec, before=datetime(2026, 1, 15, tzinfo=UTC), vendor_based=False
+    )
+    [file] = payload["files"]
+    return str(file_name_of(file["url"])).partition(".")[0]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import random
+from collections import ChainMap
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -81,7 +83,10 @@ class Book:
     # later number on from it, each year apart.
     numbered: int = FIRST_RECONCILIATION_NUMBER - 1
     receipt_key: bytes = b""  # signs the links to this company's receipts
-    receipts: dict[str, Receipt] = field(default_factory=dict)  # id -> receipt, as generated
+    # id -> receipt, as generated. A copy's own (entries added to it) come first; behind them,
+    # its origin's: a seeded entry's payload, made whenever first read, registers its
+    # receipts there for every copy of the seeded moment to serve.
+    receipts: MutableMapping[str, Receipt] = field(default_factory=dict)
 
     @property
     def admin_id(self) -> str:
@@ -94,6 +99,11 @@ class Book:
         for name in Book.__slots__:  # made at every reset: half what dataclasses.replace costs
             setattr(twin, name, getattr(self, name))
         twin.book_ids = dict(self.book_ids)
+        # What the twin adds stays the twin's; what its origin registers, it sees.
+        if isinstance(self.receipts, ChainMap):
+            twin.receipts = ChainMap(dict(self.receipts.maps[0]), *self.receipts.maps[1:])
+        else:
+            twin.receipts = ChainMap({}, self.receipts)
         return twin
 
     def next_reconciliation_id(self, year: int) -> str:

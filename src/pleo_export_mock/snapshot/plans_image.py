@@ -130,8 +130,9 @@ def generators_json(generators: dict[str, PayloadGenerator]) -> dict[str, Any]:
             "reconciliationNumbers": {str(y): n for y, n in generator.book.book_ids.items()},
             "receipts": [
                 {"id": r.id, "mime": r.mime, "size": r.size, "link": r.link.value}
-                # a copy first: entries read meanwhile may make (and register) receipts
-                for r in list(generator.book.receipts.values())
+                # a copy first: entries read meanwhile may make (and register) receipts. In
+                # id order: the order entries were first read in is no part of the state.
+                for r in sorted(generator.book.receipts.values(), key=lambda r: r.id)
             ],
         }
         for company_id, generator in generators.items()
