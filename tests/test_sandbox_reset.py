@@ -10,7 +10,7 @@ from werkzeug.test import Client
 from pleo_export_mock.http import create_app
 from pleo_export_mock.http.state_view import authorization_header, state
 from pleo_export_mock.sandbox import Sandbox, SandboxConfig
-from pleo_export_mock.scenarios.loader import resolve
+from pleo_export_mock.scenarios.loader import load_scenario_text, resolve
 
 
 def play(sandbox: Sandbox) -> None:
@@ -100,3 +100,51 @@ def test_a_reset_copies_every_part_of_the_seeded_state() -> None:
         "code",
         "refresh_token",
     ]
+
+
+def test_sandboxes_of_one_scenario_share_its_first_moment_and_nothing_after(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A new sandbox of a scenario already seeded in this process copies that seeding, and
+    reads the payloads made for it; what one sandbox does, the other does not see."""
+    from pleo_export_mock import sandbox as sandbox_module
+    from pleo_export_mock.scenarios.lazy import PAYLOADS
+
+    first = Sandbox("partial_errors")
+    payloads = [entry.payload for entry in first.store.entries(first.company_id("fjord"))]
+    seedings: list[str] = []
+    real = sandbox_module.build_store
+    monkeypatch.setattr(
+        sandbox_module, "build_store", lambda s, **kw: seedings.append(s.name) or real(s, **kw)
+    )
+    made = PAYLOADS.made
+    second = Sandbox("partial_errors")
+    again = [entry.payload for entry in second.store.entries(second.company_id("fjord"))]
+    assert (seedings, PAYLOADS.made - made, again) == ([], 0, payloads)
+    play(first)
+    assert fingerprint(second) == fingerprint(Sandbox("partial_errors"))
+
+
+TIMELINE = """
+name: timeline
+description: One company, nothing open, an export on the way.
+seed: 5
+companies:
+  - key: acme
+    name: Acme Nordic ApS
+    entries:
+      - {key: waiting, count: 2}
+timeline:
+  - {at: +1s, company: acme, export: 1}
+"""
+
+
+def test_jobs_a_timeline_made_are_not_at_the_start_of_the_next_state() -> None:
+    scenario = load_scenario_text(TIMELINE)
+    sandbox = Sandbox(scenario)
+    assert sandbox.at_start == {}
+    sandbox.advance_clock(2)  # the step plays
+    [made] = sandbox.store.jobs()
+    assert set(sandbox.at_start) == {made.id}
+    sandbox.reset()
+    assert sandbox.at_start == {} and Sandbox(scenario).at_start == {}

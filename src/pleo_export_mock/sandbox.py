@@ -68,7 +68,6 @@ class Sandbox:
         self.journal = Journal()
         self.at_start: dict[str, JobAtStart] = {}
         self.faults = FaultPlan()
-        self._first_moments = FirstMoments()
         # Webhook deliveries, sent by a background worker that starts with the first event.
         self.outbox = Outbox(self.journal, self.now, HostPolicy(self.config.webhook_hosts))
         self.outbox.faults = DeliveryFaultPlan(self.company_id)
@@ -275,7 +274,7 @@ class Sandbox:
             state = build_store(self.scenario, seed=self.seed, clock=clock, policy=policy)
             self.at_start = capture_start(state.store)
         else:
-            state, self.at_start = self._first_moments.restore(
+            state, self.at_start = FIRST_MOMENTS.restore(
                 self.scenario, self.seed, policy, self.config.start or DEFAULT_START
             )
         self.faults = FaultPlan(self.scenario.faults, self.seed, state.job_ids)
@@ -339,26 +338,42 @@ class FirstMoments:
 
     Seeding draws every entry's id and makes its objects (12,000 of them for `large`; their
     payloads are made when read, and kept across copies); copying the seeded store is a
-    fraction of that, so a reset or a reload per test stays cheap. The latest few (scenario,
-    seed, policy, start) are kept.
+    fraction of that, so a reset, a reload or a new sandbox of the same scenario stays cheap.
+    The latest few (scenario, seed, policy, start) are kept. Safe across threads: a seeded
+    moment is only ever copied, never changed.
     """
 
     def __init__(self, keep: int = 8) -> None:
         self.keep = keep
+        self._lock = threading.Lock()
         self._seeded: dict[tuple[int, int, Policy, datetime], _Seeded] = {}
 
     def restore(
         self, scenario: Scenario, seed: int, policy: Policy, start: datetime
     ) -> tuple[SeededSandbox, dict[str, JobAtStart]]:
         key = (id(scenario), seed, policy, start)
-        seeded = self._seeded.pop(key, None)
+        with self._lock:
+            seeded = self._seeded.get(key)
         if seeded is None or seeded.scenario is not scenario:
+            # Seeded outside the lock: a million entries must not hold up another's reset.
             state = build_store(scenario, seed=seed, clock=FrozenClock(start), policy=policy)
             seeded = _Seeded(scenario, state, capture_start(state.store))
-        self._seeded[key] = seeded  # the most recently used goes last
-        while len(self._seeded) > self.keep:
-            del self._seeded[next(iter(self._seeded))]
-        return seeded.state.copy(FrozenClock(start)), seeded.at_start
+        with self._lock:
+            self._seeded.pop(key, None)
+            self._seeded[key] = seeded  # the most recently used goes last
+            while len(self._seeded) > self.keep:
+                del self._seeded[next(iter(self._seeded))]
+        # The timeline adds to a sandbox's jobs at start: each gets a dict of its own.
+        return seeded.state.copy(FrozenClock(start)), dict(seeded.at_start)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._seeded.clear()
+
+
+# One per process: every sandbox of a scenario (the loader gives one object per text) restores
+# the same seeded moment, and reads the payloads made from it (scenarios/lazy.py) once.
+FIRST_MOMENTS = FirstMoments()
 
 
 @dataclass(frozen=True, slots=True)

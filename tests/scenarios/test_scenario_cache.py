@@ -80,10 +80,29 @@ def test_a_users_scenario_file_leaves_nothing_beside_it(
     monkeypatch.setattr(sys, "dont_write_bytecode", False)
     mine = tmp_path / "mine.yaml"
     shutil.copy(SHIPPED / "pending.yaml", mine)
-    loader.load_scenario_file(mine)
-    loader.load_scenario_file(mine)
+    first = loader.load_scenario_file(mine)
+    assert loader.load_scenario_file(mine) is first  # the same text: built once
+    mine.write_text(mine.read_text().replace("Acme Nordic ApS", "Acme Baltic UAB"))
+    assert loader.load_scenario_file(mine).companies[0].name == "Acme Baltic UAB"
     assert len(reads) == 2
     assert sorted(tmp_path.iterdir()) == [mine]
+
+
+def test_the_same_text_gives_the_same_scenario_and_a_new_text_a_new_one() -> None:
+    """What lets every sandbox of a scenario share its seeded first moment (sandbox.py)."""
+    text = (SHIPPED / "pending.yaml").read_text()
+    assert loader.load_named("pending") is loader.load_named("pending")
+    assert loader.load_scenario_text(text) is loader.load_scenario_text(text)
+    assert loader.load_scenario_text(text) is not loader.load_scenario_text(text, "other.yaml")
+    edited = loader.load_scenario_text(text.replace("seed: 1001", "seed: 9001"))
+    assert edited.seed == 9001 and loader.load_scenario_text(text).seed == 1001
+
+
+def test_a_refused_scenario_is_refused_every_time() -> None:
+    broken = (SHIPPED / "pending.yaml").read_text().replace("type: mileage", "type: teleport")
+    for _ in range(2):
+        with pytest.raises(ScenarioError, match="teleport"):
+            loader.load_scenario_text(broken)
 
 
 STARTS = """

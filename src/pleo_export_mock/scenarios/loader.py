@@ -6,6 +6,9 @@ Every failure is a ScenarioError naming the file, the place in it and the reason
 from __future__ import annotations
 
 import dataclasses
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 
 from ..resources import data_path
@@ -18,6 +21,13 @@ from .validate import check_schema
 from .yaml_source import Source, parse
 
 SUFFIXES = (".yaml", ".yml")
+# Scenarios built lately, by what they were built from. The same text read from the same
+# place gives the same (frozen) Scenario object, so every sandbox of it shares one seeded
+# first moment and the payloads read from it (sandbox.FirstMoments); an edited file is a new
+# text, so a new scenario.
+BUILT_LIMIT = 16
+_built: OrderedDict[tuple[object, ...], Scenario] = OrderedDict()
+_built_lock = threading.Lock()
 
 
 def fixtures_dir() -> Path:
@@ -26,7 +36,7 @@ def fixtures_dir() -> Path:
 
 
 def load_scenario_text(text: str, source: str = "<body>") -> Scenario:
-    return _load(text, source)[0]
+    return _remembered(("text", text, source), lambda: _load(text, source)[0])
 
 
 def load_scenario_file(path: str | Path) -> Scenario:
@@ -72,11 +82,31 @@ def _load_file(path: Path, expected_name: str | None, shipped: bool = False) -> 
         raise ScenarioError(shown, "", "no such scenario file") from None
     except (OSError, UnicodeDecodeError) as problem:
         raise ScenarioError(shown, "", f"cannot read the file: {problem}") from None
-    scenario, parsed = _load(text, shown, path if shipped else None)
-    if expected_name is not None and scenario.name != expected_name:
-        # `serve --scenario X` must serve the scenario that calls itself X.
-        raise parsed.error(("name",), f"a scenario in {path.name} must be named {expected_name!r}")
-    return dataclasses.replace(scenario, path=path)
+
+    def build() -> Scenario:
+        scenario, parsed = _load(text, shown, path if shipped else None)
+        if expected_name is not None and scenario.name != expected_name:
+            # `serve --scenario X` must serve the scenario that calls itself X.
+            message = f"a scenario in {path.name} must be named {expected_name!r}"
+            raise parsed.error(("name",), message)
+        return dataclasses.replace(scenario, path=path)
+
+    return _remembered(("file", path, shown, text, expected_name, shipped), build)
+
+
+def _remembered(key: tuple[object, ...], build: Callable[[], Scenario]) -> Scenario:
+    """The scenario built from `key` before, or `build()`'s, kept. A refused one is not kept."""
+    with _built_lock:
+        scenario = _built.get(key)
+        if scenario is not None:
+            _built.move_to_end(key)
+            return scenario
+    scenario = build()  # outside the lock: a big scenario must not hold up another's load
+    with _built_lock:
+        scenario = _built.setdefault(key, scenario)  # a racing thread's, if it came first
+        while len(_built) > BUILT_LIMIT:
+            _built.popitem(last=False)
+    return scenario
 
 
 def _named_path(name: str) -> Path:
