@@ -2,7 +2,7 @@
 
     ./dev bench bench/bench_suite.py [--workers N] [--top 15]
 
-Runs the suite as `./dev test` does (pytest-xdist, a worker per core and two more, unless
+Runs the suite as `./dev test` does (pytest-xdist, a worker per core and three more, unless
 `--workers`), lint and type check left out, with suite_timing.py recording each test's wall
 and CPU time. Prints pytest's wall time against the 3-minute goal, the CPU it used and how
 much of the cores that kept busy, when each worker finished (a worker left running a long
@@ -85,7 +85,7 @@ def report(rows: list[dict[str, Any]], wall: float, cpu: float, workers: int, to
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 2)
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 3)
     parser.add_argument("--top", type=int, default=15)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
