@@ -7,9 +7,10 @@ from typing import Any
 import pytest
 from werkzeug.test import Client
 
+from pleo_export_mock.domain.policy import Policy
 from pleo_export_mock.http import create_app
 from pleo_export_mock.http.state_view import authorization_header, state
-from pleo_export_mock.sandbox import Sandbox, SandboxConfig
+from pleo_export_mock.sandbox import DEFAULT_START, FirstMoments, Sandbox, SandboxConfig
 from pleo_export_mock.scenarios.loader import load_scenario_text, resolve
 
 
@@ -148,3 +149,22 @@ def test_jobs_a_timeline_made_are_not_at_the_start_of_the_next_state() -> None:
     assert set(sandbox.at_start) == {made.id}
     sandbox.reset()
     assert sandbox.at_start == {} and Sandbox(scenario).at_start == {}
+
+
+def test_first_moments_keep_a_few_and_a_bounded_number_of_entries() -> None:
+    """Kept for the whole process, so bounded: by count, and by the entries they hold (a
+    million-entry scenario weighs about 500 MB); the latest is kept whatever it weighs."""
+    moments = FirstMoments(keep=2, keep_entries=12_000)
+
+    def restore(name: str) -> None:
+        moments.restore(resolve(name), 1, Policy(), DEFAULT_START)
+
+    restore("pending")
+    restore("partial_errors")
+    restore("fuzz")
+    assert len(moments) == 2
+    restore("large")  # 12,000 entries: with any other, over the bound
+    assert len(moments) == 1
+    tiny = FirstMoments(keep=8, keep_entries=10)
+    tiny.restore(resolve("large"), 1, Policy(), DEFAULT_START)
+    assert len(tiny) == 1

@@ -339,12 +339,16 @@ class FirstMoments:
     Seeding draws every entry's id and makes its objects (12,000 of them for `large`; their
     payloads are made when read, and kept across copies); copying the seeded store is a
     fraction of that, so a reset, a reload or a new sandbox of the same scenario stays cheap.
-    The latest few (scenario, seed, policy, start) are kept. Safe across threads: a seeded
-    moment is only ever copied, never changed.
+    The latest few (scenario, seed, policy, start) are kept, and at most `keep_entries`
+    entries over all of them: the latest is always kept. Safe across threads: a seeded moment
+    is only ever copied, never changed.
     """
 
-    def __init__(self, keep: int = 8) -> None:
+    def __init__(self, keep: int = 8, keep_entries: int = 1_000_000) -> None:
         self.keep = keep
+        # A seeded entry weighs about 500 bytes resident (bench/bench_scale.py): a second
+        # million-entry scenario pushes the first out rather than holding both for good.
+        self.keep_entries = keep_entries
         self._lock = threading.Lock()
         self._seeded: dict[tuple[int, int, Policy, datetime], _Seeded] = {}
 
@@ -357,18 +361,24 @@ class FirstMoments:
         if seeded is None or seeded.scenario is not scenario:
             # Seeded outside the lock: a million entries must not hold up another's reset.
             state = build_store(scenario, seed=seed, clock=FrozenClock(start), policy=policy)
-            seeded = _Seeded(scenario, state, capture_start(state.store))
+            entries = sum(
+                entry.count for company in scenario.companies for entry in company.entries
+            )
+            seeded = _Seeded(scenario, state, capture_start(state.store), entries)
         with self._lock:
             self._seeded.pop(key, None)
             self._seeded[key] = seeded  # the most recently used goes last
-            while len(self._seeded) > self.keep:
+            while len(self._seeded) > 1 and self._over_bounds():
                 del self._seeded[next(iter(self._seeded))]
         # The timeline adds to a sandbox's jobs at start: each gets a dict of its own.
         return seeded.state.copy(FrozenClock(start)), dict(seeded.at_start)
 
-    def clear(self) -> None:
-        with self._lock:
-            self._seeded.clear()
+    def __len__(self) -> int:
+        return len(self._seeded)
+
+    def _over_bounds(self) -> bool:
+        entries = sum(seeded.entries for seeded in self._seeded.values())
+        return len(self._seeded) > self.keep or entries > self.keep_entries
 
 
 # One per process: every sandbox of a scenario (the loader gives one object per text) restores
@@ -381,6 +391,7 @@ class _Seeded:
     scenario: Scenario  # kept so that its id() cannot be reused while it is a key
     state: SeededSandbox
     at_start: dict[str, JobAtStart]
+    entries: int  # what it weighs against FirstMoments.keep_entries
 
 
 def _as_scenario(scenario: Scenario | str | Path) -> Scenario:
