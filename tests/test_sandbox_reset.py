@@ -123,7 +123,12 @@ def test_sandboxes_of_one_scenario_share_its_first_moment_and_nothing_after(
     again = [entry.payload for entry in second.store.entries(second.company_id("fjord"))]
     assert (seedings, PAYLOADS.made - made, again) == ([], 0, payloads)
     play(first)
+    credentials = list(second.state.credentials)
+    first.state.credentials.append(credentials[0])  # as tests/http/test_auth.py does
     assert fingerprint(second) == fingerprint(Sandbox("partial_errors"))
+    assert second.state.credentials == Sandbox("partial_errors").state.credentials == credentials
+    first.reset()
+    assert first.state.credentials == credentials
 
 
 TIMELINE = """

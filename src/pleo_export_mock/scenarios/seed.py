@@ -52,7 +52,7 @@ class SeededSandbox:
         """This seeded state on `clock`, changing apart from this one (a reset's restore)."""
         return SeededSandbox(  # built whole: dataclasses.replace costs more than the copy
             self.store.copy(clock),
-            self.credentials,
+            list(self.credentials),  # a test may add one to its sandbox: that sandbox's alone
             self.company_ids,
             self.scenario,
             self.organisation_ids,
