@@ -11,8 +11,11 @@ reason, and the benchmark prints it and goes on without that peer.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -48,15 +51,35 @@ class Peer:
         stop_process(self.process)
 
 
-def stop_process(process: subprocess.Popen[bytes]) -> None:
-    """End a server the bench started: politely, then for sure."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+def stop_process(process: subprocess.Popen[Any]) -> None:
+    """End a server the bench started, and whatever it started: politely, then for sure.
+
+    A peer runs in a process group of its own (`spawn`): npm's `wiremock` is a Node script that
+    starts Java, and ending the script alone left the JVM serving, and busy, after the bench.
+    """
+    group = _leads_a_group(process)
+    _signal(process, group, signal.SIGTERM)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=10)
+    _signal(process, group, signal.SIGKILL)  # whatever is left, of the group too
+    process.wait()
+
+
+def _leads_a_group(process: subprocess.Popen[Any]) -> bool:
+    try:
+        return os.getpgid(process.pid) == process.pid
+    except ProcessLookupError:
+        return False
+
+
+def _signal(process: subprocess.Popen[Any], group: bool, signum: int) -> None:
+    try:
+        if group:
+            os.killpg(process.pid, signum)  # the leader may be gone; its children need not be
+        elif process.poll() is None:
+            process.send_signal(signum)
+    except ProcessLookupError:  # nothing of it is left
+        pass
 
 
 def install(name: str) -> Path:
@@ -102,7 +125,9 @@ def wait_until_up(peer: Peer, probe_path: str, timeout: float = 90) -> None:
 def spawn(label: str, command: list[str], port: int, log_dir: Path) -> Peer:
     log_path = log_dir / f"{label}.log"
     with log_path.open("wb") as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
     return Peer(label, process, port, log_path, {"port": port})
 
 
