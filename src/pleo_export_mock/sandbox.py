@@ -341,7 +341,8 @@ class FirstMoments:
     fraction of that, so a reset, a reload or a new sandbox of the same scenario stays cheap.
     The latest few (scenario, seed, policy, start) are kept, and at most `keep_entries`
     entries over all of them: the latest is always kept. Safe across threads: a seeded moment
-    is only ever copied, never changed.
+    is only ever copied, never changed (but for its receipts registry, which grows as its
+    entries' payloads are first read, for every copy to serve: scenarios/book.py).
     """
 
     def __init__(self, keep: int = 8, keep_entries: int = 1_000_000) -> None:
