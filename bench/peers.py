@@ -148,7 +148,11 @@ def start_wiremock(log_dir: Path, journal: bool, job_path: str, job_body: bytes)
     binary = install("wiremock")
     port = free_port()
     label = "wiremock-journal-on" if journal else "wiremock-journal-off"
+    # WireMock makes `mappings/` and `__files/` under its root, the working folder unless told.
+    root = log_dir / label
+    root.mkdir(parents=True, exist_ok=True)
     command = [str(binary), "--port", str(port), "--bind-address", "127.0.0.1", "--disable-banner"]
+    command += ["--root-dir", str(root)]
     if journal:
         command += ["--max-request-journal-entries", str(WIREMOCK_JOURNAL_ENTRIES)]
     else:
