@@ -125,6 +125,13 @@ def test_reset_and_load_scenario_within_a_test(pytester: pytest.Pytester) -> Non
     pytester.runpytest().assert_outcomes(passed=1)
 
 
+def test_the_fixture_chain_names_no_request(pytester: pytest.Pytester) -> None:
+    """pytest resolves a test's whole chain of fixtures for every test, and makes `request`
+    anew each time it is named there: the chain is the plugin's three fixtures, no more."""
+    item = pytester.getitem("def test_func(export_mock): pass")
+    assert set(item.fixturenames) == {"export_mock", "export_mock_server", "export_mock_settings"}
+
+
 def test_the_server_stops_with_the_session(pytester: pytest.Pytester) -> None:
     running = set(threading.enumerate())  # the outer pytest run's server may be among them
     pytester.makepyfile("def test_a(export_mock): pass")
