@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
 from typing import Any
 
 import pytest
@@ -12,6 +14,7 @@ from pleo_export_mock.http import create_app
 from pleo_export_mock.http.state_view import authorization_header, state
 from pleo_export_mock.sandbox import DEFAULT_START, FirstMoments, Sandbox, SandboxConfig
 from pleo_export_mock.scenarios.loader import load_scenario_text, resolve
+from pleo_export_mock.snapshot import restore_snapshot, take_snapshot
 
 
 def play(sandbox: Sandbox) -> None:
@@ -173,3 +176,28 @@ def test_first_moments_keep_a_few_and_a_bounded_number_of_entries() -> None:
     tiny = FirstMoments(keep=8, keep_entries=10)
     tiny.restore(resolve("large"), 1, Policy(), DEFAULT_START)
     assert len(tiny) == 1
+
+
+@pytest.mark.parametrize("leave", ["reset", "load", "restore"])
+def test_the_state_left_goes_at_once_not_at_the_collectors_next_pass(leave: str) -> None:
+    """A suite resets per test, and a big scenario's state weighs megabytes: none may wait
+    for a full garbage collection to be freed."""
+    sandbox = Sandbox("pending")
+    play(sandbox)  # every listener a state gets has run
+    document = take_snapshot(sandbox)
+    left = weakref.ref(sandbox.state.store)
+    gc.disable()
+    try:
+        if leave == "reset":
+            sandbox.reset()
+        elif leave == "load":
+            sandbox.load_scenario("multi_company")
+        else:
+            restore_snapshot(sandbox, document)
+        assert left() is None
+    finally:
+        gc.enable()
+    heard: list[str] = []
+    sandbox.job_watchers.append(lambda job, before: heard.append(job.status.value))
+    play(sandbox)  # the state entered still tells of the jobs it makes and moves
+    assert {"failed", "pending"} <= set(heard)  # jobs failed, and the job pressed anew

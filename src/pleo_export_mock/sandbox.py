@@ -83,7 +83,7 @@ class Sandbox:
     def reset(self) -> None:
         """Back to the loaded scenario's first moment: same seed, same ids, fresh clock."""
         with self._lock:
-            self.state = self._build()
+            self._enter(self._build())
 
     def load_scenario(self, scenario: Scenario | str | Path, seed: int | None = None) -> None:
         """Replace the state with a scenario given by name, file path or Scenario object.
@@ -95,7 +95,7 @@ class Sandbox:
             self.scenario = loaded
             if seed != self.config.seed:
                 self.config = replace(self.config, seed=seed)
-            self.state = self._build()
+            self._enter(self._build())
 
     def load_scenario_text(self, text: str, source: str = "<request body>") -> None:
         """Replace the state with a scenario given as YAML text; `source` names it in errors."""
@@ -285,6 +285,17 @@ class Sandbox:
             self._start_ticker()
         return state
 
+    def _enter(self, state: SeededSandbox) -> None:
+        """Make `state` the sandbox's. The one it leaves tells no one of its jobs any more:
+        its listeners hold its store (_wire), and, cut, it goes as soon as nothing else holds
+        it. Left to the garbage collector, every reset of a big scenario kept one more copy
+        alive until a full collection (200,000 items: 394 MiB after 30 resets, not 151)."""
+        left, self.state = self.state, state
+        if left is state:
+            return
+        left.store.job_created.clear()
+        left.store.status_changed.clear()
+
     def _wire(self, store: Store) -> None:
         """Pleo's webhooks and the job watchers hear of every job the store makes or moves."""
         store.job_created.append(lambda job: self._announce(store, job))
@@ -307,7 +318,7 @@ class Sandbox:
             self.faults = restored.faults
             self._wire(restored.state.store)
             self.timeline = restored.timeline
-            self.state = restored.state
+            self._enter(restored.state)
         if self.config.clock == "running" and self.timeline.pending:
             self._start_ticker()
 
