@@ -118,7 +118,7 @@ class UpdatesBeforeStarting(Connector):
         return super().put_batch(job_id, batch)
 
 
-@breaks("read-all-item-pages", "large")
+@breaks("read-all-item-pages", "paged")
 class PageByPage(Connector):
     """Starts exporting after the first page of job items, and reads the next page only after
     reporting the previous one. Every item is still reported, so only the reading rule breaks."""
@@ -169,7 +169,7 @@ class InventsBookings(Connector):
         return {entry_id: {**made_up, "accountingEntryId": entry_id} for entry_id in ids}
 
 
-@breaks("batch-limit", "large")
+@breaks("batch-limit", "paged")
 class BigBatches(Connector):
     """Sends 150 items in its first PUT; after the 413 it uses batches of 100."""
 

@@ -107,7 +107,7 @@ def failure(entry: str) -> dict[str, Any]:
     }
 
 
-@pytest.mark.parametrize("scenario", ["pending", "backlog", "large"])
+@pytest.mark.parametrize("scenario", ["pending", "backlog", "paged"])
 def test_a_correct_workflow_has_no_findings(scenario: str) -> None:
     connector = Connector(scenario)
     for job in connector.pending_jobs():
@@ -171,7 +171,7 @@ def test_updates_before_started_and_a_lying_final_event() -> None:
 
 
 def test_unread_pages_unreported_items_and_duplicates() -> None:
-    connector = Connector("large")
+    connector = Connector("paged")
     job = connector.pending_jobs()[0]
     connector.event(job["id"], "started")
     first_page = connector.call("GET", f"/v3/export-jobs/{job['id']}/items?limit=100")["data"]
@@ -181,7 +181,7 @@ def test_unread_pages_unreported_items_and_duplicates() -> None:
     connector.event(job["id"], "completed")
     found = connector.findings()
     assert set(found) == {"read-all-item-pages", "all-items-reported", "no-duplicate-success"}
-    assert "100 of the 12000" in found["read-all-item-pages"][0]
+    assert "100 of the 250" in found["read-all-item-pages"][0]
     assert "booked twice" in found["no-duplicate-success"][0]
 
 
