@@ -11,6 +11,8 @@ in process (the app without a server), a page of 100 from the middle of the big 
 a cursor) against the same page of a 100-item job, rounds alternating, three ways: the job's
 items (no payloads), its export items warm (the page read again: its payloads kept) and cold
 (the payload cache emptied before each read, outside the timing: every payload made).
+Last, ten resets of the big job: what one costs, and how far resident memory rises over the
+loaded state's (each reset copies the first moment; the copy it leaves must not linger).
 Targets: 1,000,000 items load in seconds; page ratio <= 1.2; memory per item printed.
 A size the scenario schema refuses is printed with the reason and not run.
 A benchmark, never a test.
@@ -38,6 +40,9 @@ def scenario_text(items: int) -> str:
         .replace("count: 12000", f"count: {items}")
         .replace("name: large", f"name: scale-{items}")
     )
+
+
+RESETS = 10
 
 
 def rss_kib() -> int:
@@ -126,12 +131,24 @@ def child(items: int, pages: int, warm_pages: int, cold_pages: int, rounds: int)
     made = [make(entry.index) for entry in sample]
     payload_bytes = tracemalloc.get_traced_memory()[0] / len(made)
     tracemalloc.stop()
+
+    # Each reset copies the first moment; the state it leaves must go at once, not pile up
+    # until the garbage collector's next full pass.
+    gc.collect()
+    rss_loaded = peak = rss_kib()
+    started = time.perf_counter()
+    for _ in range(RESETS):
+        big.reset()
+        peak = max(peak, rss_kib())
+    reset_ms = (time.perf_counter() - started) / RESETS * 1000
     return {
         "items": items,
         "load_s": load_s,
         "bytes_per_item": (rss_big - rss_small) * 1024 / max(1, items - 100),
         "payload_bytes": payload_bytes,
         "cache_limit": PAYLOADS.limit,
+        "reset_ms": reset_ms,
+        "reset_growth_mib": (peak - rss_loaded) / 1024,
         "pages": {
             kind: {
                 "us_small": statistics.median(r[0] for r in rows),
@@ -201,6 +218,11 @@ def main(argv: list[str] | None = None) -> int:
             f" per item (RSS); a kept payload {row['payload_bytes'] / 1024:.1f} KiB"
             f" (tracemalloc), at most {row['cache_limit']:,} kept"
             f" ({row['cache_limit'] * row['payload_bytes'] / 2**20:.0f} MiB)",
+            flush=True,
+        )
+        print(
+            f"{'':>9}   {RESETS} resets: {row['reset_ms']:.0f} ms each; resident memory at"
+            f" most {row['reset_growth_mib']:.0f} MiB over the loaded state's",
             flush=True,
         )
         for kind, what in (
