@@ -83,3 +83,24 @@ def test_a_single_process_keeps_the_file_order(
 def test_workers_take_one_test_at_a_time(pytestconfig: pytest.Config) -> None:
     # In chunks, every slow test at the front of the queue would go to the first worker.
     assert pytestconfig.getoption("maxschedchunk") == 1
+
+
+def test_dev_primes_pytests_caches_on_a_checkouts_first_run_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dev = _dev()
+    started: list[tuple[list[str], Path]] = []
+
+    def popen(command: list[str], **options: object) -> str:
+        started.append((command, Path(str(options["cwd"]))))
+        return "collection"
+
+    monkeypatch.setattr(dev, "ROOT", tmp_path)
+    monkeypatch.setattr(dev.subprocess, "Popen", popen)
+    assert dev._prime_pytest({}) == "collection"
+    assert "--collect-only" in started[0][0] and started[0][1] == tmp_path
+    cache = tmp_path / "tests" / "__pycache__"
+    cache.mkdir(parents=True)
+    (cache / "conftest.cpython-311-pytest-9.2.0.pyc").write_bytes(b"")
+    assert dev._prime_pytest({}) is None
+    assert len(started) == 1
