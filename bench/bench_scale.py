@@ -32,6 +32,7 @@ from typing import Any
 BENCH = Path(__file__).resolve().parent
 LARGE = BENCH.parent / "fixtures" / "large.yaml"
 GOAL_PAGE_RATIO = 1.2
+RESETS = 10  # of the big job, last: what one costs, and how far memory rises
 
 
 def scenario_text(items: int) -> str:
@@ -40,9 +41,6 @@ def scenario_text(items: int) -> str:
         .replace("count: 12000", f"count: {items}")
         .replace("name: large", f"name: scale-{items}")
     )
-
-
-RESETS = 10
 
 
 def rss_kib() -> int:

@@ -291,8 +291,6 @@ class Sandbox:
         it. Left to the garbage collector, every reset of a big scenario kept one more copy
         alive until a full collection (ten resets of a million items: 662 MiB, not 102)."""
         left, self.state = self.state, state
-        if left is state:
-            return
         left.store.job_created.clear()
         left.store.status_changed.clear()
 
@@ -369,21 +367,33 @@ class FirstMoments:
     ) -> tuple[SeededSandbox, dict[str, JobAtStart]]:
         key = (id(scenario), seed, policy, start)
         with self._lock:
-            seeded = self._seeded.get(key)
-        if seeded is None or seeded.scenario is not scenario:
-            # Seeded outside the lock: a million entries must not hold up another's reset.
-            state = build_store(scenario, seed=seed, clock=FrozenClock(start), policy=policy)
-            entries = sum(
-                entry.count for company in scenario.companies for entry in company.entries
-            )
-            seeded = _Seeded(scenario, state, capture_start(state.store), entries)
-        with self._lock:
-            self._seeded.pop(key, None)
-            self._seeded[key] = seeded  # the most recently used goes last
-            while len(self._seeded) > 1 and self._over_bounds():
-                del self._seeded[next(iter(self._seeded))]
+            seeded = self._seeded.pop(key, None)
+            if seeded is not None:
+                self._seeded[key] = seeded  # the most recently used goes last
+        if seeded is None:
+            seeded = self._seed(key, scenario, seed, policy, start)
         # The timeline adds to a sandbox's jobs at start: each gets a dict of its own.
         return seeded.state.copy(FrozenClock(start)), dict(seeded.at_start)
+
+    def _seed(
+        self,
+        key: tuple[int, int, Policy, datetime],
+        scenario: Scenario,
+        seed: int,
+        policy: Policy,
+        start: datetime,
+    ) -> _Seeded:
+        """Seeded outside the lock (a million entries must not hold up another's reset), then
+        kept; the oldest go while the bounds are passed."""
+        state = build_store(scenario, seed=seed, clock=FrozenClock(start), policy=policy)
+        entries = sum(entry.count for company in scenario.companies for entry in company.entries)
+        seeded = _Seeded(scenario, state, capture_start(state.store), entries)
+        with self._lock:
+            self._seeded.pop(key, None)  # a racing thread's seeding of the same
+            self._seeded[key] = seeded
+            while len(self._seeded) > 1 and self._over_bounds():
+                del self._seeded[next(iter(self._seeded))]
+        return seeded
 
     def __len__(self) -> int:
         return len(self._seeded)
