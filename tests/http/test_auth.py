@@ -11,6 +11,7 @@ from werkzeug.test import Client
 
 from pleo_export_mock.domain.credentials import CredentialKind
 from pleo_export_mock.http import HttpSettings, create_app
+from pleo_export_mock.http.auth import CredentialCheck
 from pleo_export_mock.http.state_view import authorization_header
 from pleo_export_mock.sandbox import Sandbox
 
@@ -87,6 +88,30 @@ def test_missing_scope_is_403(
         ]
         == "pending"
     )
+
+
+def test_credentials_changed_in_place_count_from_the_next_request(
+    client: Client, sandbox: Sandbox
+) -> None:
+    """The app already serving sees a credential added to, or taken from, the state's list."""
+    reader = dataclasses.replace(credential_of(sandbox), secret="added-later")
+    headers = {"Authorization": authorization_header(reader)}
+    assert client.get("/v3/export-jobs", headers=headers).status_code == 401
+    sandbox.state.credentials.append(reader)
+    assert client.get("/v3/export-jobs", headers=headers).status_code == 200
+    sandbox.state.credentials.remove(reader)
+    assert client.get("/v3/export-jobs", headers=headers).status_code == 401
+
+
+def test_a_reset_keeps_the_headers_already_read(sandbox: Sandbox) -> None:
+    """Every reset copies the credentials list; the same credentials need no new reading of
+    the headers (a sixth of a test's first request), a changed list does."""
+    check = CredentialCheck()
+    before = check._authenticator(sandbox.state)
+    sandbox.reset()
+    assert check._authenticator(sandbox.state) is before
+    sandbox.load_scenario("partial_errors")
+    assert check._authenticator(sandbox.state) is not before
 
 
 def test_another_companys_job_looks_like_it_does_not_exist(

@@ -97,7 +97,7 @@ class CredentialCheck:
 
     def __init__(self, *, accept_raw_api_key: bool = False) -> None:
         self.accept_raw_api_key = accept_raw_api_key
-        self._cached: tuple[object, Authenticator] | None = None
+        self._cached: tuple[list[Credential], Authenticator] | None = None
 
     def __call__(
         self, request: RequestRecord, state: SeededSandbox, operation: Operation
@@ -109,15 +109,16 @@ class CredentialCheck:
         return credential
 
     def _authenticator(self, state: SeededSandbox) -> Authenticator:
-        # One per seeded scenario: a reset shares the credentials (and so keeps the headers
-        # already read: the first request of a test pays nothing for them), a new scenario
-        # brings new ones. OAuth tokens are checked against each request's own state.
+        # Kept while the state's credentials are the same ones: every reset copies the list (a
+        # test may add to its own), and an authenticator made anew forgets the headers already
+        # read, a sixth of the first request of every test. Compared item by item against a
+        # copy, so a credential added to the list in place counts from the next request on.
         cached = self._cached
-        if cached is None or cached[0] is not state.credentials:
+        if cached is None or cached[0] != state.credentials:
             authenticator = Authenticator(
                 state.credentials, accept_raw_api_key=self.accept_raw_api_key
             )
-            cached = self._cached = (state.credentials, authenticator)
+            cached = self._cached = (list(state.credentials), authenticator)
         return cached[1]
 
 
