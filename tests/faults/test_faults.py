@@ -18,8 +18,10 @@ from pleo_export_mock.faults import (
     FaultSpecError,
     parse_rules,
 )
+from pleo_export_mock.faults.model import OAUTH_FAULT_OPERATIONS, RECEIPT_FAULT_OPERATIONS
 from pleo_export_mock.scenarios.errors import ScenarioError
 from pleo_export_mock.scenarios.loader import load_scenario_file
+from pleo_export_mock.spec import export_api_operation_ids
 
 from ..conftest import Api
 
@@ -81,6 +83,12 @@ def test_event_and_job_filters() -> None:
         ({"kind": "drop", "probability": 1.5}, "probability"),
         ({"kind": "status", "status": 429, "retry_after": 0.5, "nth": 1}, "whole seconds"),
         ({"kind": "drop", "nth": 1, "colour": "red"}, "unknown key(s) colour"),
+        (
+            {"operation": "listExportJobsV3", "kind": "drop", "nth": 1},
+            "'listExportJobsV3' is no operation a fault reaches (did you mean "
+            "'getExportJobsListV3'?)",
+        ),
+        ({"operation": "frobnicate", "kind": "drop", "nth": 1}, "'frobnicate' is no operation a"),
     ],
 )
 def test_bad_rules_say_where_and_why(rule: dict[str, Any], message: str) -> None:
@@ -96,6 +104,26 @@ def test_a_broken_fault_in_a_scenario_file_names_file_and_place(tmp_path: Path) 
     with pytest.raises(ScenarioError) as raised:
         load_scenario_file(broken)
     assert "outage.yaml" in str(raised.value) and "faults[0]" in str(raised.value)
+
+
+def test_every_operation_a_fault_reaches_may_be_named() -> None:
+    names = export_api_operation_ids() | OAUTH_FAULT_OPERATIONS | RECEIPT_FAULT_OPERATIONS
+    assert {"getExportJobsListV3", "getExportJobsListV1", "token", "getReceiptFile"} <= names
+    rules = parse_rules([{"operation": name, "kind": "drop", "nth": 1} for name in sorted(names)])
+    assert sorted(rule.operation for rule in rules) == sorted(names)
+
+
+def test_a_misspelt_operation_in_a_scenario_file_names_file_place_and_the_real_one(
+    tmp_path: Path,
+) -> None:
+    """A rule for no operation would load, then never fire: the run would test nothing."""
+    text = (Path(__file__).resolve().parents[2] / "fixtures" / "outage.yaml").read_text()
+    broken = tmp_path / "outage.yaml"
+    broken.write_text(text.replace("operation: getExportItemsV3", "operation: getExportItemV3"))
+    with pytest.raises(ScenarioError) as raised:
+        load_scenario_file(broken)
+    assert "outage.yaml" in str(raised.value) and "faults[0]" in str(raised.value)
+    assert "did you mean 'getExportItemsV3'?" in str(raised.value)
 
 
 def test_status_faults_answer_in_pleos_shape_and_change_nothing(
@@ -151,6 +179,15 @@ def test_ambiguous_commit_applies_then_drops(
 def test_a_bad_fault_over_http_is_400(client: Client) -> None:
     response = client.post("/_mock/faults", json={"faults": [{"kind": "drop"}]})
     assert (response.status_code, response.json["type"]) == (400, "INVALID_FAULT")
+
+
+def test_a_misspelt_operation_over_http_is_400_and_adds_nothing(client: Client) -> None:
+    good = {"operation": "getExportJobsListV3", "kind": "drop", "nth": 1}
+    bad = {"operation": "getExportJobListV3", "kind": "drop", "nth": 1}
+    response = client.post("/_mock/faults", json={"faults": [good, bad]})
+    assert (response.status_code, response.json["type"]) == (400, "INVALID_FAULT")
+    assert "faults[1].operation" in response.json["message"]
+    assert client.get("/_mock/faults").json == {"data": []}
 
 
 @pytest.mark.server

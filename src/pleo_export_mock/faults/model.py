@@ -5,11 +5,13 @@ ambiguous commit: the write is applied, then the answer is lost).
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypeGuard
 
 from ..errors import ToolError
+from ..spec import export_api_operation_ids
 
 # kind -> does the request reach the sandbox's state?
 FAULT_KINDS = {
@@ -122,7 +124,27 @@ def _operation(raw: Mapping[str, Any], where: str) -> str:
             f"{where}.operation: {operation!r} takes no faults ({why}); of the authorization "
             f"server only {faulted} do"
         )
+    if not _reachable(operation):
+        named = OAUTH_FAULT_OPERATIONS | RECEIPT_FAULT_OPERATIONS | export_api_operation_ids()
+        close = difflib.get_close_matches(operation, sorted(named), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise FaultSpecError(
+            f"{where}.operation: {operation!r} is no operation a fault reaches{hint}: name "
+            "an operationId of the Export API (any version), one of "
+            f"{', '.join(sorted(OAUTH_FAULT_OPERATIONS | RECEIPT_FAULT_OPERATIONS))}, "
+            "or * for every Export API operation"
+        )
     return operation
+
+
+def _reachable(operation: str) -> bool:
+    """A rule naming any other operation would never fire: a typo, found when it is read.
+    v3's spec first (every sandbox loads it); v0-v2's only for a name v3 lacks."""
+    if operation == "*" or operation in OAUTH_FAULT_OPERATIONS | RECEIPT_FAULT_OPERATIONS:
+        return True
+    return operation in export_api_operation_ids(older=False) or (
+        operation in export_api_operation_ids()
+    )
 
 
 def _fault(raw: Mapping[str, Any], where: str) -> Fault:

@@ -19,8 +19,18 @@ HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "tra
 JSON_MEDIA_TYPES = ("application/json", "application/json;charset=UTF-8")
 
 
+# The Export API's older versions, served beside v3 (http/versions/).
+LEGACY_SPEC_FILE = "export-api-v0-v2.yaml"
+
+
 def default_spec_path() -> Path:
     return data_path("openapi", "export-api.yaml")
+
+
+def export_api_operation_ids(*, older: bool = True) -> frozenset[str]:
+    """The operationIds of the Export API v3, and with `older` of v0-v2 too."""
+    ids = frozenset(load_spec().operations)
+    return ids | frozenset(shipped_spec(LEGACY_SPEC_FILE).operations) if older else ids
 
 
 def shipped_spec(file_name: str) -> Spec:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from ...spec import Spec, shipped_spec
+from ...spec import LEGACY_SPEC_FILE, Spec, shipped_spec
 from .. import errors
 from .. import handlers as v3
 from ..call import Call, Handler, Reply
@@ -17,12 +17,11 @@ from .export_items import project_page
 from .pinning import api_version
 
 LEGACY_PREFIXES = ("/v0/", "/v1/", "/v2/")
-SPEC_FILE = "export-api-v0-v2.yaml"
 
 
 def legacy_spec() -> Spec:
     """Our spec of Pleo's v0, v1 and v2 operations."""
-    return shipped_spec(SPEC_FILE)
+    return shipped_spec(LEGACY_SPEC_FILE)
 
 
 def version_of(call: Call) -> str:
