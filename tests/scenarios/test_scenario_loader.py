@@ -198,6 +198,16 @@ def test_expectations_name_open_jobs(tmp_path: Path) -> None:
     assert "unknown job 'j9'" in error.reason
 
 
+def test_a_fault_names_a_job_of_the_scenario(tmp_path: Path) -> None:
+    """A misspelt key would match no call: the rule would load, then never fire."""
+    fault = "faults:\n  - {operation: createExportJobEventV3, job: %s, nth: 1, kind: drop}\n"
+    error = broken(tmp_path, MINIMAL + fault % "j11")
+    assert (error.where, error.line) == ("faults[0].job", 15)
+    assert "unknown job 'j11' (did you mean 'j1'?); jobs: j1" in error.reason
+    for job in ("j1", "0b6f1c9e-4d2a-4c3b-9a8e-5f7d6c5b4a39"):  # a key, or a job id as it is
+        assert load_scenario_text(MINIMAL + fault % job, "tiny.yaml").faults[0].job == job
+
+
 def test_credentials_name_known_companies(tmp_path: Path) -> None:
     text = MINIMAL + "credentials:\n  - {kind: api_key, companies: [acme, ghost]}\n"
     error = broken(tmp_path, text)

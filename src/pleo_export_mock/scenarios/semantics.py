@@ -8,7 +8,9 @@ job would expire the moment the sandbox starts.
 
 from __future__ import annotations
 
+import difflib
 import itertools
+import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
@@ -19,6 +21,9 @@ from .messages import with_article
 from .model import CompanySpec, ItemSpec, JobSpec, Scenario
 from .offsets import format_offset
 from .yaml_source import DocPath, Source, format_path
+
+# A job id as the sandbox writes them (domain/ids.py): a fault's `job` may be one, not a key.
+_JOB_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def check_scenario(scenario: Scenario, source: Source) -> None:
@@ -31,6 +36,7 @@ def check_scenario(scenario: Scenario, source: Source) -> None:
     _check_credentials(scenario, source)
     _check_oauth_clients(scenario, source)
     _check_expectations(scenario, source)
+    _check_fault_jobs(scenario, source)
 
 
 def _check_unique_keys(scenario: Scenario, source: Source) -> None:
@@ -264,6 +270,21 @@ def _check_expectations(scenario: Scenario, source: Source) -> None:
                 at,
                 f"job {key!r} is already {job.status}; only an open job can have an expected end",
             )
+
+
+def _check_fault_jobs(scenario: Scenario, source: Source) -> None:
+    """A fault's `job` names a job of this scenario: a misspelt key would match no call, and
+    the rule would never fire. A job id is taken as it is (one seed's id; the key is safer)."""
+    keys = sorted(job.key for _company, job in scenario.jobs())
+    for position, rule in enumerate(scenario.faults):
+        if rule.job is None or rule.job in keys or _JOB_ID.fullmatch(rule.job):
+            continue
+        close = difflib.get_close_matches(rule.job, keys, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise source.error(
+            ("faults", position, "job"),
+            f"unknown job {rule.job!r}{hint}; jobs: {', '.join(keys) or 'none'}",
+        )
 
 
 def _is_mapping(source: Source, at: DocPath) -> bool:
