@@ -105,7 +105,7 @@ def test_credentials_changed_in_place_count_from_the_next_request(
 
 def test_a_reset_keeps_the_headers_already_read(sandbox: Sandbox) -> None:
     """Every reset copies the credentials list; the same credentials need no new reading of
-    the headers (a sixth of a test's first request), a changed list does."""
+    the headers (a tenth of a test's first request), a changed list does."""
     check = CredentialCheck()
     before = check._authenticator(sandbox.state)
     sandbox.reset()

@@ -111,7 +111,7 @@ class CredentialCheck:
     def _authenticator(self, state: SeededSandbox) -> Authenticator:
         # Kept while the state's credentials are the same ones: every reset copies the list (a
         # test may add to its own), and an authenticator made anew forgets the headers already
-        # read, a sixth of the first request of every test. Compared item by item against a
+        # read, a tenth of the first request of every test. Compared item by item against a
         # copy, so a credential added to the list in place counts from the next request on.
         cached = self._cached
         if cached is None or cached[0] != state.credentials:
