@@ -225,11 +225,13 @@ def _load_marked(
     ref = anchored(options.scenario, node.path.parent)
     try:
         server.load(ref, options.seed)
+        return
     except ToolError as problem:
-        hint = ""
-        if isinstance(ref, Path) and not ref.exists():
-            hint = " (a relative path in the marker is read from the test file's folder)"
-        pytest.fail(f"{MARKER_SIGNATURE}: {problem}{hint}", pytrace=False)
+        reason = str(problem)
+    if isinstance(ref, Path) and not ref.exists():
+        reason += " (a relative path in the marker is read from the test file's folder)"
+    # Out of the except block: pytest would print the ToolError too, "during handling" of it.
+    pytest.fail(f"{MARKER_SIGNATURE}: {reason}", pytrace=False)
 
 
 @pytest.fixture
