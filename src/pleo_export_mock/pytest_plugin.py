@@ -12,7 +12,7 @@ with the first fixture that needs it, or at configure time when a scenario setti
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
@@ -201,16 +201,33 @@ def _marker_options(node: pytest.Item) -> _MarkerOptions:
     marker = node.get_closest_marker(MARKER)
     if marker is None:
         return _MarkerOptions()
-    try:
-        options = _MarkerOptions(*marker.args, **marker.kwargs)
-    except TypeError as problem:
-        pytest.fail(f"{MARKER_SIGNATURE}: {problem}", pytrace=False)
+    wrong = _wrong_arguments(marker.args, marker.kwargs)
+    if wrong:
+        pytest.fail(f"{MARKER_SIGNATURE}: {wrong}", pytrace=False)
+    options = _MarkerOptions(*marker.args, **marker.kwargs)
     seed, strict = options.seed, options.strict
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
         pytest.fail(f"{MARKER_SIGNATURE}: seed is an integer, not {seed!r}", pytrace=False)
     if strict is not None and not isinstance(strict, bool):
         pytest.fail(f"{MARKER_SIGNATURE}: strict is True or False, not {strict!r}", pytrace=False)
     return options
+
+
+def _wrong_arguments(args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> str | None:
+    """What is wrong with the marker's arguments, in the marker's terms, or None."""
+    names = _MarkerOptions._fields
+    if len(args) > len(names):
+        return f"takes at most {len(names)} arguments ({', '.join(names)}), got {len(args)}"
+    for name in kwargs:
+        if name in names[: len(args)]:
+            return f"{name} is given twice, by position and by name"
+        if name not in names:
+            import difflib  # only for a broken marker: the plugin's import stays light
+
+            close = difflib.get_close_matches(name, names, n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            return f"no argument {name!r}{hint}; it takes {', '.join(names)}"
+    return None
 
 
 def _load_marked(

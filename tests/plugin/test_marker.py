@@ -106,11 +106,29 @@ def test_a_wrong_marker_argument_is_named(pytester: pytest.Pytester) -> None:
         @pytest.mark.export_mock(scenrio="failed")
         def test_typo(export_mock):
             pass
+
+        @pytest.mark.export_mock("failed", scenario="pending")
+        def test_twice(export_mock):
+            pass
+
+        @pytest.mark.export_mock("failed", 1, True, "more")
+        def test_too_many(export_mock):
+            pass
         """
     )
     result = pytester.runpytest()
-    result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(["*export_mock(scenario=..., seed=..., strict=...)*scenrio*"])
+    result.assert_outcomes(errors=3)
+    result.stdout.fnmatch_lines(
+        [
+            "*export_mock(scenario=..., seed=..., strict=...): no argument 'scenrio' (did you "
+            "mean scenario?); it takes scenario, seed, strict",
+            "*: scenario is given twice, by position and by name",
+            "*: takes at most 3 arguments (scenario, seed, strict), got 4",
+        ]
+    )
+    # In the marker's own terms, once: no Python internals, no exception behind the failure.
+    assert "_MarkerOptions" not in result.stdout.str()
+    assert "During handling" not in result.stdout.str()
 
 
 def test_an_unknown_scenario_is_named(pytester: pytest.Pytester) -> None:
