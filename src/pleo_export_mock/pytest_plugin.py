@@ -26,6 +26,7 @@ from .testing.options import (
     SettingError,
     environment_setting,
     parse_settings,
+    unknown_environment_variables,
 )
 
 if TYPE_CHECKING:
@@ -67,6 +68,26 @@ def pytest_configure(config: pytest.Config) -> None:
     except SettingError as problem:
         raise pytest.UsageError(str(problem)) from None
     config.stash[_servers] = []
+    for unknown in unknown_environment_variables():
+        _warn_or_fail(config, unknown)
+
+
+def _warn_or_fail(config: pytest.Config, problem: str) -> None:
+    """As pytest treats an unknown ini option: a warning, or with --strict-config an error."""
+    if _strict_config(config):
+        raise pytest.UsageError(problem)
+    config.issue_config_time_warning(pytest.PytestConfigWarning(problem), stacklevel=2)
+
+
+def _strict_config(config: pytest.Config) -> bool:
+    for ini in ("strict_config", "strict"):  # pytest 9; `strict` turns on every strict_*
+        try:
+            value = config.getini(ini)
+        except ValueError:  # pytest 8 has neither: --strict-config is an option there
+            break
+        if value is not None:
+            return bool(value)
+    return bool(getattr(config.option, "strict_config", False))
 
 
 _METAVARS = {"bundle_dir": "DIR"}

@@ -83,3 +83,23 @@ def test_a_host_it_cannot_listen_on_stops_the_session_once(pytester: pytest.Pyte
 def test_a_good_scenario_option_is_read_once_and_used(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_many=MANY_TESTS)
     pytester.runpytest("--export-mock-scenario=failed").assert_outcomes(passed=TESTS)
+
+
+def test_a_misspelt_environment_setting_is_a_warning_or_with_strict_config_an_error(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As pytest treats an unknown ini option: the setting it meant keeps its default, so
+    saying nothing would run every test on another scenario than the one asked for."""
+    monkeypatch.setenv("PLEO_EXPORT_MOCK_SCENARO", "paged")
+    said = (
+        "PLEO_EXPORT_MOCK_SCENARO names no pleo-export-mock setting (did you mean "
+        "PLEO_EXPORT_MOCK_SCENARIO?); it is ignored"
+    )
+    pytester.makepyfile(
+        "def test_default(export_mock):\n    assert export_mock.scenario_name == 'pending'\n"
+    )
+    warned = pytester.runpytest("-W", "default::pytest.PytestConfigWarning")
+    warned.assert_outcomes(passed=1)
+    warned.stdout.fnmatch_lines([f"*PytestConfigWarning: {said}"])
+    strict = run(pytester, "--strict-config")
+    strict.stderr.fnmatch_lines([f"ERROR: {said}"])

@@ -65,3 +65,20 @@ def environment_setting(name: str) -> tuple[str, str] | None:
     variable = ENV_PREFIX + name.upper()
     text = os.environ.get(variable)
     return (text, variable) if text else None
+
+
+def unknown_environment_variables() -> list[str]:
+    """What each PLEO_EXPORT_MOCK_* variable that names no setting is, in a sentence: most
+    likely a misspelt one, whose setting silently keeps its default."""
+    known = {ENV_PREFIX + name.upper() for name in SETTINGS}
+    found = sorted(v for v in os.environ if v.startswith(ENV_PREFIX) and v not in known)
+    if not found:
+        return []
+    import difflib  # only when there is one: the plugin's import stays light
+
+    problems = []
+    for variable in found:
+        close = difflib.get_close_matches(variable, sorted(known), n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        problems.append(f"{variable} names no pleo-export-mock setting{hint}; it is ignored")
+    return problems
