@@ -126,7 +126,7 @@ def test_a_wrong_marker_argument_is_named(pytester: pytest.Pytester) -> None:
             "*: takes at most 3 arguments (scenario, seed, strict), got 4",
         ]
     )
-    # In the marker's own terms, once: no Python internals, no exception behind the failure.
+    # In the marker's own terms: no Python internals, no exception behind the failure.
     assert "_MarkerOptions" not in result.stdout.str()
     assert "During handling" not in result.stdout.str()
 
