@@ -126,6 +126,18 @@ def test_a_misspelt_operation_in_a_scenario_file_names_file_place_and_the_real_o
     assert "did you mean 'getExportItemsV3'?" in str(raised.value)
 
 
+def test_a_broken_rule_is_pointed_at_the_key_that_is_wrong(tmp_path: Path) -> None:
+    block = "\n".join(["  - nth: 1", "    kind: drop", "    operation: getExportItemV3", ""])
+    text = (Path(__file__).resolve().parents[2] / "fixtures" / "outage.yaml").read_text()
+    rules_at = text.index("faults:\n") + len("faults:\n")
+    broken = tmp_path / "outage.yaml"
+    broken.write_text(text[:rules_at] + block + text[rules_at:])
+    with pytest.raises(ScenarioError) as raised:
+        load_scenario_file(broken)
+    line = text[:rules_at].count("\n") + 3  # the rule's third line
+    assert (raised.value.where, raised.value.line) == ("faults[0].operation", line)
+
+
 def test_status_faults_answer_in_pleos_shape_and_change_nothing(
     api: Api, client: Client, sandbox: Sandbox, pending_job: dict[str, Any]
 ) -> None:

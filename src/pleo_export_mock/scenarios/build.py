@@ -98,11 +98,15 @@ def _webhook_faults(source: Source, data: list[Any]) -> tuple[DeliveryFaultRule,
 def _faults(source: Source, data: list[Any]) -> tuple[FaultRule, ...]:
     rules = []
     for position, raw in enumerate(data):
+        where = f"faults[{position}]"
         try:
-            rules.append(parse_rule(raw, f"faults[{position}]"))
+            rules.append(parse_rule(raw, where))
         except FaultSpecError as problem:
-            reason = str(problem).split(": ", 1)[-1]
-            raise source.error(("faults", position), reason) from None
+            place, _, reason = str(problem).partition(": ")
+            # `faults[0].operation: ...` is pointed at that key, for its own line
+            key = place.removeprefix(where + ".")
+            at: DocPath = ("faults", position, key) if key in raw else ("faults", position)
+            raise source.error(at, reason) from None
     return tuple(rules)
 
 
