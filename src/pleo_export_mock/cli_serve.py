@@ -63,5 +63,8 @@ def _listening(sandbox: Sandbox, host: str, port: int, threads: int, quiet: bool
         server = SandboxServer(AccessLog(app), host=host, port=port, threads=threads)
     except OSError as problem:
         raise UsageError(f"cannot listen on {host}:{port}: {problem.strerror}") from None
+    except ValueError:  # waitress, when the host does not resolve
+        reason = "not an address of this machine, nor a name it can resolve"
+        raise UsageError(f"cannot listen on {host}:{port}: {host!r} is {reason}") from None
     print(describe_sandbox(sandbox, server.url), flush=True)
     return server

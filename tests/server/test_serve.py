@@ -167,6 +167,18 @@ def test_serve_refuses_a_busy_port() -> None:
     assert f"cannot listen on 127.0.0.1:{busy.port}" in result.stderr
 
 
+def test_serve_refuses_a_host_that_does_not_resolve() -> None:
+    host = "no.such.host.invalid"  # RFC 2606: never resolves
+    result = subprocess.run(
+        [sys.executable, "-m", "pleo_export_mock.cli", "serve", "--host", host, "--port", "0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"cannot listen on {host}:0: {host!r} is not an address of this" in result.stderr
+
+
 def test_stop_closes_keep_alive_connections(sandbox: Sandbox) -> None:
     import http.client
     import threading
