@@ -6,7 +6,7 @@ import argparse
 import gc
 import os
 import sys
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -152,6 +152,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _timestamp(text: str) -> datetime:
+    from .domain.clock import check_start
+
     try:
         moment = datetime.fromisoformat(text.replace("z", "Z"))
     except ValueError:
@@ -159,9 +161,11 @@ def _timestamp(text: str) -> datetime:
     if moment.tzinfo is None:
         raise argparse.ArgumentTypeError(f"give a timezone, e.g. {text}Z")
     try:
-        moment.astimezone(UTC)
+        check_start(moment)
     except OverflowError:
         raise argparse.ArgumentTypeError(f"{text}: outside the years 1 to 9999 in UTC") from None
+    except ValueError as problem:
+        raise argparse.ArgumentTypeError(str(problem)) from None
     return moment
 
 

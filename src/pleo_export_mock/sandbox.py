@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from .delivery import Event, HostPolicy, Outbox, export_job_created
 from .delivery.faults import DeliveryFaultPlan, DeliveryFaultRule
-from .domain.clock import FrozenClock, RunningClock
+from .domain.clock import FrozenClock, RunningClock, check_start, within_calendar
 from .domain.errors import JobNotFound
 from .domain.models import EntryState, ExportJob, ItemStatus, JobStatus
 from .domain.policy import Policy
@@ -47,6 +47,10 @@ class SandboxConfig:
     webhook_hosts: frozenset[str] = frozenset()
     # The timeline waits for `start_timeline()` (verify's service mode: until the connector is up)
     hold_timeline: bool = False
+
+    def __post_init__(self) -> None:
+        if self.start is not None:
+            check_start(self.start)  # a start the calendar cannot hold fails here, not later
 
 
 class Sandbox:
@@ -173,7 +177,7 @@ class Sandbox:
         each on the way), and delivery retries due are sent.
         """
         store = self.state.store
-        target = store.now() + timedelta(seconds=seconds)
+        target = within_calendar(store.now(), timedelta(seconds=seconds))  # checked up front
         for moment in self.timeline.moments(store.now(), target):
             store.advance(moment - store.now())
             self.play_timeline()

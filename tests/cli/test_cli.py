@@ -51,7 +51,14 @@ def test_broken_scenario_file_names_file_place_and_reason(
 
 
 @pytest.mark.parametrize(
-    "argv", [["serve", "--port", "70000"], ["serve", "--start", "yesterday"], []]
+    "argv",
+    [
+        ["serve", "--port", "70000"],
+        ["serve", "--start", "yesterday"],
+        ["serve", "--start", "9999-12-31T23:59:59Z"],  # no hour of expiry left after it
+        ["serve", "--start", "0001-01-01T00:00:00+05:00"],  # no such time in UTC
+        [],
+    ],
 )
 def test_bad_flags_exit_2(argv: list[str]) -> None:
     with pytest.raises(SystemExit) as exited:

@@ -18,13 +18,18 @@ from pleo_export_mock.scenarios.yaml_source import parse
 
 # A few strings each pattern of the schema accepts; a character is put into each.
 SAMPLES = {
-    r"^(now|-(?=\d)(\d+d)?(\d+h)?(\d+m)?(\d+s)?)$": ["now", "-1d2h", "-30s"],
+    r"^(now|-(?=\d)(\d{1,5}d)?(\d{1,6}h)?(\d{1,7}m)?(\d{1,8}s)?)$": [
+        "now",
+        "-1d2h",
+        "-30s",
+        "-99999d999999h9999999m99999999s",
+    ],
     r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$": [
         "0123abcd-0123-4567-89ab-0123456789ab"
     ],
     r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$": ["a", "Acme_co.1-x"],
     r"^[^\s:\u001c-\u001f\u0085]{8,200}$": ["sbx_key_0123456789"],
-    r"^\+(?=\d)(\d+d)?(\d+h)?(\d+m)?(\d+s)?$": ["+1d", "+2h30m"],
+    r"^\+(?=\d)(\d{1,5}d)?(\d{1,6}h)?(\d{1,7}m)?(\d{1,8}s)?$": ["+1d", "+2h30m"],
     r"^https?://[^\s\u001c-\u001f\u0085]+$": ["https://erp.example/doc/1"],
 }
 # Every character of the Basic Multilingual Plane, and a few beyond it.
@@ -56,6 +61,14 @@ def test_what_jsonschema_rs_accepts_python_accepts_too(pattern: str) -> None:
                 text = sample[:at] + character + sample[at:]
                 if fast.is_valid(text):
                     assert compiled.search(text), (pattern, text)
+
+
+@pytest.mark.parametrize("offset", ["-999999d", "-1000000h", "-10000000m", "-100000000s"])
+def test_both_refuse_an_offset_past_the_calendar(offset: str) -> None:
+    """About 400 years at most: a start anywhere in the sandbox's calendar stays a date."""
+    schema = scenario_schema()["$defs"]["offset"]
+    assert not jsonschema_rs.Draft202012Validator(schema).is_valid(offset)
+    assert not jsonschema.Draft202012Validator(schema).is_valid(offset)
 
 
 def test_every_shipped_scenario_passes_both() -> None:

@@ -90,6 +90,23 @@ def test_another_tools_document_is_refused_by_its_format(client: Client) -> None
     }
 
 
+@pytest.mark.parametrize(
+    ("moment", "said"),
+    [
+        ("9999-12-31T23:59:59+00:00", "is past the sandbox clock's end, 9998-01-01T00:00:00Z"),
+        ("1969-12-31T23:59:59+00:00", "is before the sandbox's calendar"),
+        ("0001-01-01T00:00:00+05:00", "is outside the years 1 to 9999 in UTC"),
+    ],
+)
+def test_a_clock_outside_the_calendar_is_refused(client: Client, moment: str, said: str) -> None:
+    """Restored, it would answer 500s: an hour's expiry from there is no date."""
+    document = client.get("/_mock/snapshot").json
+    document["clock"]["now"] = moment
+    body = _refusal(client, document)
+    assert body["type"] == "INVALID_SNAPSHOT" and said in body["message"]
+    assert body["message"].startswith("snapshot clock.now: ")
+
+
 def test_a_newer_format_is_refused_asking_for_an_upgrade(client: Client) -> None:
     document = client.get("/_mock/snapshot").json
     document["version"] = 2

@@ -8,6 +8,16 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+from .errors import ClockOutOfRange
+
+# The sandbox's calendar. A clock starts between the Unix epoch and the year 9000: every
+# scenario offset (at most about 410 years, scenarios/schema.json) and centuries of advances
+# stay inside what a datetime holds. It stops at LATEST_TIME, which leaves room for the hour
+# of a job's expiry and the year of a token's life.
+EARLIEST_START = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST_START = datetime(9000, 1, 1, tzinfo=UTC)
+LATEST_TIME = datetime(9998, 1, 1, tzinfo=UTC)
+
 
 class Clock(Protocol):
     def now(self) -> datetime: ...
@@ -29,7 +39,7 @@ class FrozenClock:
         if delta < timedelta(0):
             raise ValueError("the sandbox clock only moves forward")
         with self._lock:
-            self._now += delta
+            self._now = within_calendar(self._now, delta)
             return self._now
 
 
@@ -50,8 +60,28 @@ class RunningClock:
         if delta < timedelta(0):
             raise ValueError("the sandbox clock only moves forward")
         with self._lock:
+            within_calendar(self.now(), delta)
             self._offset += delta
         return self.now()
+
+
+def check_start(start: datetime) -> None:
+    """A clock may start here: inside the calendar above. ValueError says where it may."""
+    if not EARLIEST_START <= _utc(start) <= LATEST_START:
+        raise ValueError(
+            f"{format_timestamp(start)} is outside the sandbox's calendar: a clock starts "
+            f"from {format_timestamp(EARLIEST_START)} to {format_timestamp(LATEST_START)}"
+        )
+
+
+def within_calendar(now: datetime, delta: timedelta) -> datetime:
+    """`now` moved by `delta`, or ClockOutOfRange if that passes LATEST_TIME."""
+    if delta > LATEST_TIME - now:  # compared before adding: the sum itself may not exist
+        raise ClockOutOfRange(
+            f"The sandbox clock stops at {format_timestamp(LATEST_TIME)}; it is "
+            f"{format_timestamp(now)}, and {delta.total_seconds():g} s more would pass that."
+        )
+    return now + delta
 
 
 def _utc(moment: datetime) -> datetime:

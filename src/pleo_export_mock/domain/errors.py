@@ -96,6 +96,10 @@ class EmptyExport(DomainError):
         super().__init__("An export job needs at least one accounting entry.")
 
 
+class ClockOutOfRange(DomainError):
+    """An advance that would take the sandbox clock past the end of its calendar."""
+
+
 class InvalidPage(DomainError):
     """A pagination request the sandbox cannot serve (mixed cursors, bad sort key, ...)."""
 

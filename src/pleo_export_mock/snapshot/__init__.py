@@ -98,7 +98,7 @@ def read_snapshot(at: At, running: bool) -> Restored:
     scenario_at = at.get("scenario")
     scenario, seed = _read_scenario(scenario_at), scenario_at.whole("seed")
     policy = _read_policy(scenario_at.get("policy"))
-    now = at.get("clock").time("now")
+    now = at.get("clock").clock_time("now")
     clock = RunningClock(now) if running else FrozenClock(now)
     store = read_store(at.get("store"), clock, policy)
     seeded = at.get("seeded")

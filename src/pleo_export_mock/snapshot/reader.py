@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+from ..domain.clock import EARLIEST_START, LATEST_TIME, format_timestamp
 from ..errors import ToolError
 
 T = TypeVar("T")
@@ -86,6 +87,24 @@ class At:
             raise self.get(key).fail(f"{text!r} is not an ISO 8601 time") from None
         if moment.tzinfo is None:
             raise self.get(key).fail(f"{text!r} has no timezone")
+        try:
+            late = moment.astimezone(UTC) > LATEST_TIME
+        except OverflowError:
+            raise self.get(key).fail(f"{text!r} is outside the years 1 to 9999 in UTC") from None
+        if late:  # an hour's expiry from there would be no date at all
+            raise self.get(key).fail(
+                f"{text!r} is past the sandbox clock's end, {format_timestamp(LATEST_TIME)}"
+            )
+        return moment
+
+    def clock_time(self, key: str) -> datetime:
+        """A sandbox clock's time: a time (above) a clock may have, from the Unix epoch on."""
+        moment: datetime = self.time(key)
+        if moment < EARLIEST_START:
+            raise self.get(key).fail(
+                f"{time_text(moment)} is before the sandbox's calendar, which starts at "
+                f"{format_timestamp(EARLIEST_START)}"
+            )
         return moment
 
     def strings(self, key: str) -> list[str]:
