@@ -97,6 +97,7 @@ def _parser() -> argparse.ArgumentParser:
         "--allow-webhook-host",
         action="append",
         default=[],
+        type=_webhook_host,
         metavar="HOST",
         help="also deliver webhooks to this host name or address (repeatable); "
         "by default they go only to loopback addresses",
@@ -151,6 +152,15 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _webhook_host(text: str) -> str:
+    from .delivery.hosts import allowed_host
+
+    try:
+        return allowed_host(text)
+    except ValueError as problem:
+        raise argparse.ArgumentTypeError(str(problem)) from None
+
+
 def _timestamp(text: str) -> datetime:
     from .domain.clock import check_start
 
@@ -187,7 +197,7 @@ def _serve(args: argparse.Namespace) -> int:
 def _sandbox_to_serve(args: argparse.Namespace) -> Sandbox:
     from .sandbox import Sandbox, SandboxConfig
 
-    webhook_hosts = frozenset(host.lower() for host in args.allow_webhook_host)
+    webhook_hosts = frozenset(args.allow_webhook_host)
     return Sandbox(
         args.scenario,
         SandboxConfig(

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from .delivery import Event, HostPolicy, Outbox, export_job_created
 from .delivery.faults import DeliveryFaultPlan, DeliveryFaultRule
+from .delivery.hosts import allowed_host
 from .domain.clock import FrozenClock, RunningClock, check_start, within_calendar
 from .domain.errors import JobNotFound
 from .domain.models import EntryState, ExportJob, ItemStatus, JobStatus
@@ -51,6 +52,8 @@ class SandboxConfig:
     def __post_init__(self) -> None:
         if self.start is not None:
             check_start(self.start)  # a start the calendar cannot hold fails here, not later
+        for host in self.webhook_hosts:
+            allowed_host(host)  # a URL or a port would match no delivery: fails here, not never
 
 
 class Sandbox:

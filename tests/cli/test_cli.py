@@ -57,6 +57,9 @@ def test_broken_scenario_file_names_file_place_and_reason(
         ["serve", "--start", "yesterday"],
         ["serve", "--start", "9999-12-31T23:59:59Z"],  # no hour of expiry left after it
         ["serve", "--start", "0001-01-01T00:00:00+05:00"],  # no such time in UTC
+        ["serve", "--allow-webhook-host", "http://erp.example/hook"],  # a URL matches no host
+        ["serve", "--allow-webhook-host", "erp.example:8443"],
+        ["serve", "--allow-webhook-host", ""],
         [],
     ],
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -12,10 +13,11 @@ from standardwebhooks import Webhook
 from werkzeug.test import Client
 
 from pleo_export_mock.delivery import HostPolicy
+from pleo_export_mock.delivery.hosts import allowed_host
 from pleo_export_mock.http import create_app
 from pleo_export_mock.http.state_view import authorization_header
 from pleo_export_mock.journal.export import to_har, to_ndjson
-from pleo_export_mock.sandbox import Sandbox
+from pleo_export_mock.sandbox import Sandbox, SandboxConfig
 
 from .receiver import Receiver
 
@@ -205,6 +207,27 @@ def test_deliveries_go_only_to_loopback_unless_allowed(
     assert "not a loopback address" in attempt.response_body
     assert HostPolicy(frozenset({"erp.example"})).check("erp.example", 443) is None
     assert HostPolicy().check("localhost", 80) in {"127.0.0.1", "::1"}
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("https://erp.example:8443/hooks", "is a URL; give its host alone: erp.example"),
+        ("erp.example:8443", "is not a host name or an IP address (no port, no path)"),
+        ("", "is not a host name"),
+        ("-erp.example", "is not a host name"),
+    ],
+)
+def test_an_allowed_host_that_could_match_no_delivery_is_refused(text: str, said: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(said)):
+        allowed_host(text)
+    with pytest.raises(ValueError, match=re.escape(said)):
+        SandboxConfig(webhook_hosts=frozenset({text}))
+    assert [allowed_host(h) for h in ("ERP.example", "192.0.2.10", "::1")] == [
+        "erp.example",
+        "192.0.2.10",
+        "::1",
+    ]
 
 
 def test_every_attempt_is_journaled_as_outbound_with_its_answer(

@@ -7,8 +7,29 @@ A sandbox that anyone can subscribe must not become a way to make requests to ot
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+# A host name as DNS writes it: labels of letters, digits and inner hyphens.
+_HOST_NAME = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?")
+
+
+def allowed_host(text: str) -> str:
+    """`text` as a host to allow, lowercased; ValueError when it could match no delivery (a
+    URL, a port, a path, a blank): deliveries are matched on their URL's host as written."""
+    if "://" in text:
+        host = urlsplit(text).hostname
+        raise ValueError(f"{text!r} is a URL; give its host alone" + (f": {host}" if host else ""))
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        if len(text) > 253 or not _HOST_NAME.fullmatch(text):
+            raise ValueError(
+                f"{text!r} is not a host name or an IP address (no port, no path)"
+            ) from None
+    return text.lower()
 
 
 class HostRefused(Exception):
