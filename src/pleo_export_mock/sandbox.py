@@ -18,7 +18,7 @@ from .delivery import Event, HostPolicy, Outbox, export_job_created
 from .delivery.faults import DeliveryFaultPlan, DeliveryFaultRule
 from .delivery.hosts import allowed_host
 from .domain.clock import FrozenClock, RunningClock, check_start, within_calendar
-from .domain.errors import JobNotFound
+from .domain.errors import ClockOutOfRange, JobNotFound
 from .domain.models import EntryState, ExportJob, ItemStatus, JobStatus
 from .domain.policy import Policy
 from .domain.store import Store
@@ -179,8 +179,12 @@ class Sandbox:
         Jobs due expire, timeline steps passed play at their own moment (the clock stops at
         each on the way), and delivery retries due are sent.
         """
+        try:
+            delta = timedelta(seconds=seconds)
+        except (OverflowError, ValueError):  # NaN, infinity, or past any calendar
+            raise ClockOutOfRange(f"The sandbox clock cannot move by {seconds!r} s.") from None
         store = self.state.store
-        target = within_calendar(store.now(), timedelta(seconds=seconds))  # checked up front
+        target = within_calendar(store.now(), delta)  # checked before anything moves
         for moment in self.timeline.moments(store.now(), target):
             store.advance(moment - store.now())
             self.play_timeline()

@@ -65,3 +65,12 @@ def test_advancing_past_the_end_over_http_is_400_and_changes_nothing() -> None:
     assert (refused.status_code, refused.json["type"]) == (400, "CLOCK_OUT_OF_RANGE")
     assert "The sandbox clock stops at 9998-01-01T00:00:00Z" in refused.json["message"]
     assert client.get("/_mock/clock").json == before
+
+
+@pytest.mark.parametrize("seconds", [1e20, float("nan"), float("inf")])
+def test_an_advance_by_no_real_time_is_refused_and_moves_nothing(seconds: float) -> None:
+    sandbox = Sandbox("pending")
+    before = sandbox.now()
+    with pytest.raises(ClockOutOfRange, match="cannot move by"):
+        sandbox.advance_clock(seconds)
+    assert sandbox.now() == before
