@@ -25,6 +25,7 @@ from .testing.options import (
     SETTINGS,
     SettingError,
     environment_setting,
+    folder_problem,
     parse_settings,
     unknown_environment_variables,
 )
@@ -127,6 +128,9 @@ def _read_settings(config: pytest.Config) -> dict[str, object]:
     bundles = found.get("bundle_dir")
     if bundles is not None:  # a relative folder is read from where the setting was written
         found["bundle_dir"] = bundles._replace(text=str(bundles.folder / bundles.text.strip()))
+        problem = folder_problem(found["bundle_dir"].text)
+        if problem:  # said once now, not by every failing test's teardown
+            raise SettingError(f"{bundles.origin}: {problem}")
     return parse_settings({name: (s.text, s.origin) for name, s in found.items()})
 
 
@@ -314,9 +318,15 @@ def _bundle(settings: ExportMockSettings, handle: ExportMock, node: pytest.Item)
         return
     from .testing.bundles import write_test_bundle
 
-    path = write_test_bundle(handle.sandbox, Path(settings.bundle_dir), node.nodeid)
-    if path is not None:
-        node.config.stash.setdefault(_bundles, []).append(path)
+    try:
+        path = write_test_bundle(handle.sandbox, Path(settings.bundle_dir), node.nodeid)
+    except ToolError as problem:  # the folder was fine at the start; a full disk, say
+        reason = str(problem)
+    else:
+        if path is not None:
+            node.config.stash.setdefault(_bundles, []).append(path)
+        return
+    pytest.fail(f"pleo-export-mock: no run bundle for this test: {reason}", pytrace=False)
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:

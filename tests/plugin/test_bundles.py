@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import zipfile
 
 import pytest
@@ -65,3 +66,35 @@ def test_the_folder_comes_from_the_ini_file_relative_to_it(pytester: pytest.Pyte
         passed=2, failed=1, errors=1
     )
     assert len(list((pytester.path / "out" / "bundles").glob("*.zip"))) == 2
+
+
+def test_a_folder_that_cannot_be_made_stops_the_run_once(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_connector=FAILING_AND_PASSING)
+    pytester.makefile(".txt", taken="a file where the folder would go")
+    result = pytester.runpytest("--export-mock-bundle-dir", "taken.txt/bundles")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        ["ERROR: --export-mock-bundle-dir: */taken.txt/bundles cannot be made: */taken.txt is*"]
+    )
+
+
+def test_a_bundle_that_cannot_be_written_says_so_in_a_line(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The folder was fine at the start, then not (a full disk): a line, not a traceback."""
+    from pleo_export_mock.errors import UsageError
+
+    def full_disk(*args: object) -> None:
+        raise UsageError("cannot write bundles/x.zip: No space left on device")
+
+    # The module the plugin will import: an earlier in-process run may have dropped it from
+    # sys.modules (pytester restores them) and left the package pointing at an old copy.
+    bundles = importlib.import_module("pleo_export_mock.testing.bundles")
+    monkeypatch.setattr(bundles, "write_test_bundle", full_disk)
+    pytester.makepyfile(test_connector=FAILING_AND_PASSING)
+    result = pytester.runpytest("--export-mock-bundle-dir", "bundles")
+    result.assert_outcomes(passed=2, failed=1, errors=2)
+    result.stdout.fnmatch_lines(
+        ["pleo-export-mock: no run bundle for this test: cannot write bundles/x.zip: No space*"]
+    )
+    assert "Traceback" not in result.stdout.str() and "def _bundle" not in result.stdout.str()

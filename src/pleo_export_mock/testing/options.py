@@ -82,3 +82,22 @@ def unknown_environment_variables() -> list[str]:
         hint = f" (did you mean {close[0]}?)" if close else ""
         problems.append(f"{variable} names no pleo-export-mock setting{hint}; it is ignored")
     return problems
+
+
+def folder_problem(path: str) -> str | None:
+    """Why files could not be written into the folder `path` (made when first needed), or None.
+    Nothing is made: a run whose tests all pass leaves no trace."""
+    folder = os.path.abspath(path)
+    if os.path.exists(folder):
+        if not os.path.isdir(folder):
+            return f"{folder} is not a folder"
+        existing = folder
+    else:
+        existing = os.path.dirname(folder)
+        while not os.path.exists(existing):
+            existing = os.path.dirname(existing)
+        if not os.path.isdir(existing):
+            return f"{folder} cannot be made: {existing} is not a folder"
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return f"{folder} cannot be written: {existing} is not writable"
+    return None
