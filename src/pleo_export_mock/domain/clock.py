@@ -60,7 +60,7 @@ class RunningClock:
         if delta < timedelta(0):
             raise ValueError("the sandbox clock only moves forward")
         with self._lock:
-            within_calendar(self.now(), delta)
+            within_calendar(self.now(), delta)  # refused, unmoved, past the calendar's end
             self._offset += delta
         return self.now()
 
