@@ -85,6 +85,18 @@ def test_huge_numbers_and_long_cursors_are_clear_400s(api: Api, query: str) -> N
     assert len(response.json["message"]) < 300  # the value is quoted, not echoed whole
 
 
+def test_an_int64_offset_is_taken_whole_and_one_past_it_refused(api: Api) -> None:
+    """Pleo's `offset` is an int64: its 19 digits are read, a 20th is not."""
+    largest = str(2**63 - 1)
+    page = api("GET", f"/v3/export-jobs?offset={largest}")
+    assert page.status_code == 200, page.json
+    assert page.json["pagination"]["currentRequestPagination"]["offset"] == 2**63 - 1
+    past = api("GET", f"/v3/export-jobs?offset={2**63}")
+    assert past.status_code == 400 and "greater than the maximum" in past.json["message"]
+    long = api("GET", "/v3/export-jobs?offset=" + "1" * 20)
+    assert long.status_code == 400 and "has over 19 digits" in long.json["message"]
+
+
 def test_a_cursor_that_decodes_to_deeply_nested_json_is_a_clear_400(api: Api) -> None:
     cursor = base64.b32encode(DEEP).decode()
     response = api("GET", f"/v3/export-jobs?after={cursor}")

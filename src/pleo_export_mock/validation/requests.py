@@ -18,7 +18,7 @@ from .violations import Violation
 
 # Longer numbers are refused before int() sees them: Python refuses past 4,300 digits, and no
 # parameter of any spec we serve needs more than 64 bits.
-_INTEGER = re.compile(r"^-?\d{1,18}$")
+_INTEGER = re.compile(r"^-?\d{1,19}$")
 SHOWN_CHARS = 40  # a refused value is quoted up to this length
 KNOWN_VALID_LIMIT = 4096  # parameter values remembered as valid, per operation
 _NUMBER = re.compile(r"^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
@@ -206,5 +206,5 @@ def _not_a(parameter: Parameter, value: str, kind: Any) -> Violation:
         else f"{value[:SHOWN_CHARS]!r}... ({len(value)} chars)"
     )
     if kind == "integer" and value.lstrip("-").isdigit():
-        return Violation(parameter.location, _label(parameter), f"{shown} has over 18 digits")
+        return Violation(parameter.location, _label(parameter), f"{shown} has over 19 digits")
     return Violation(parameter.location, _label(parameter), f"{shown} is not a valid {kind}")
