@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 import pytest
 
-from .errors import ToolError
+from .errors import ToolError, did_you_mean
 from .testing.options import (
     ENV_PREFIX,
     SETTING_HELP,
@@ -247,10 +247,7 @@ def _wrong_arguments(args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> str | 
         if name in names[: len(args)]:
             return f"{name} is given twice, by position and by name"
         if name not in names:
-            import difflib  # only for a broken marker: the plugin's import stays light
-
-            close = difflib.get_close_matches(name, names, n=1)
-            hint = f" (did you mean {close[0]}?)" if close else ""
+            hint = did_you_mean(name, names, quoted=False)
             return f"no argument {name!r}{hint}; it takes {', '.join(names)}"
     return None
 

@@ -5,12 +5,11 @@ ambiguous commit: the write is applied, then the answer is lost).
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypeGuard
 
-from ..errors import ToolError
+from ..errors import ToolError, did_you_mean
 from ..spec import export_api_operation_ids
 
 # kind -> does the request reach the sandbox's state?
@@ -28,6 +27,8 @@ ERROR_STATUSES = (429, 500, 502, 503, 504)
 OAUTH_FAULT_OPERATIONS = frozenset({"token", "introspectToken", "revokeToken"})
 # A receipt download (openapi/receipts.yaml): faulted, like those, only by a rule naming it.
 RECEIPT_FAULT_OPERATIONS = frozenset({"getReceiptFile"})
+# The operations a rule reaches only by naming them: `*` means the Export API's.
+_NAMED_ONLY = OAUTH_FAULT_OPERATIONS | RECEIPT_FAULT_OPERATIONS
 # The authorization server's operations that take no faults, and why a rule naming one is
 # refused.
 NO_FAULT_OPERATIONS = {
@@ -125,14 +126,11 @@ def _operation(raw: Mapping[str, Any], where: str) -> str:
             f"server only {faulted} do"
         )
     if not _reachable(operation):
-        named = OAUTH_FAULT_OPERATIONS | RECEIPT_FAULT_OPERATIONS | export_api_operation_ids()
-        close = difflib.get_close_matches(operation, sorted(named), n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        hint = did_you_mean(operation, _NAMED_ONLY | export_api_operation_ids())
         raise FaultSpecError(
             f"{where}.operation: {operation!r} is no operation a fault reaches{hint}: name "
-            "an operationId of the Export API (any version), one of "
-            f"{', '.join(sorted(OAUTH_FAULT_OPERATIONS | RECEIPT_FAULT_OPERATIONS))}, "
-            "or * for every Export API operation"
+            f"an operationId of the Export API (any version), one of "
+            f"{', '.join(sorted(_NAMED_ONLY))}, or * for every Export API operation"
         )
     return operation
 
@@ -140,11 +138,9 @@ def _operation(raw: Mapping[str, Any], where: str) -> str:
 def _reachable(operation: str) -> bool:
     """A rule naming any other operation would never fire: a typo, found when it is read.
     v3's spec first (every sandbox loads it); v0-v2's only for a name v3 lacks."""
-    if operation == "*" or operation in OAUTH_FAULT_OPERATIONS | RECEIPT_FAULT_OPERATIONS:
+    if operation == "*" or operation in _NAMED_ONLY:
         return True
-    return operation in export_api_operation_ids(older=False) or (
-        operation in export_api_operation_ids()
-    )
+    return any(operation in export_api_operation_ids(older=older) for older in (False, True))
 
 
 def _fault(raw: Mapping[str, Any], where: str) -> Fault:

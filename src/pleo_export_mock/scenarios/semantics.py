@@ -8,7 +8,6 @@ job would expire the moment the sandbox starts.
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import re
 from collections.abc import Iterable
@@ -17,6 +16,7 @@ from urllib.parse import urlsplit
 from ..domain.lifecycle import ITEM_STATUSES_BY_JOB, JOB_EXPIRED, JOB_EXPIRY
 from ..domain.models import ItemStatus, JobStatus
 from ..domain.policy import Policy
+from ..errors import did_you_mean
 from .messages import with_article
 from .model import CompanySpec, ItemSpec, JobSpec, Scenario
 from .offsets import format_offset
@@ -279,11 +279,10 @@ def _check_fault_jobs(scenario: Scenario, source: Source) -> None:
     for position, rule in enumerate(scenario.faults):
         if rule.job is None or rule.job in keys or _JOB_ID.fullmatch(rule.job):
             continue
-        close = difflib.get_close_matches(rule.job, keys, n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise source.error(
             ("faults", position, "job"),
-            f"unknown job {rule.job!r}{hint}; jobs: {', '.join(keys) or 'none'}",
+            f"unknown job {rule.job!r}{did_you_mean(rule.job, keys)}; "
+            f"jobs: {', '.join(keys) or 'none'}",
         )
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-from ..errors import UsageError
+from ..errors import UsageError, did_you_mean
 
 ENV_PREFIX = "PLEO_EXPORT_MOCK_"
 # Each setting and what it does; the pytest plugin shows these in --help.
@@ -72,16 +72,11 @@ def unknown_environment_variables() -> list[str]:
     likely a misspelt one, whose setting silently keeps its default."""
     known = {ENV_PREFIX + name.upper() for name in SETTINGS}
     found = sorted(v for v in os.environ if v.startswith(ENV_PREFIX) and v not in known)
-    if not found:
-        return []
-    import difflib  # only when there is one: the plugin's import stays light
-
-    problems = []
-    for variable in found:
-        close = difflib.get_close_matches(variable, sorted(known), n=1)
-        hint = f" (did you mean {close[0]}?)" if close else ""
-        problems.append(f"{variable} names no pleo-export-mock setting{hint}; it is ignored")
-    return problems
+    return [
+        f"{variable} names no pleo-export-mock setting"
+        f"{did_you_mean(variable, known, quoted=False)}; it is ignored"
+        for variable in found
+    ]
 
 
 def folder_problem(path: str) -> str | None:
