@@ -97,13 +97,22 @@ def test_bad_rules_say_where_and_why(rule: dict[str, Any], message: str) -> None
     assert message in str(raised.value)
 
 
-def test_a_broken_fault_in_a_scenario_file_names_file_and_place(tmp_path: Path) -> None:
-    text = (Path(__file__).resolve().parents[2] / "fixtures" / "outage.yaml").read_text()
+OUTAGE = Path(__file__).resolve().parents[2] / "fixtures" / "outage.yaml"
+
+
+def _outage_refused(tmp_path: Path, text: str) -> ScenarioError:
+    """The error loading `text` (the shipped outage.yaml, changed) as a file of that name."""
     broken = tmp_path / "outage.yaml"
-    broken.write_text(text.replace("status: 503}", "status: 503, every: 2}"))
+    broken.write_text(text)
     with pytest.raises(ScenarioError) as raised:
         load_scenario_file(broken)
-    assert "outage.yaml" in str(raised.value) and "faults[0]" in str(raised.value)
+    return raised.value
+
+
+def test_a_broken_fault_in_a_scenario_file_names_file_and_place(tmp_path: Path) -> None:
+    text = OUTAGE.read_text().replace("status: 503}", "status: 503, every: 2}")
+    error = _outage_refused(tmp_path, text)
+    assert "outage.yaml" in str(error) and "faults[0]" in str(error)
 
 
 def test_every_operation_a_fault_reaches_may_be_named() -> None:
@@ -117,25 +126,19 @@ def test_a_misspelt_operation_in_a_scenario_file_names_file_place_and_the_real_o
     tmp_path: Path,
 ) -> None:
     """A rule for no operation would load, then never fire: the run would test nothing."""
-    text = (Path(__file__).resolve().parents[2] / "fixtures" / "outage.yaml").read_text()
-    broken = tmp_path / "outage.yaml"
-    broken.write_text(text.replace("operation: getExportItemsV3", "operation: getExportItemV3"))
-    with pytest.raises(ScenarioError) as raised:
-        load_scenario_file(broken)
-    assert "outage.yaml" in str(raised.value) and "faults[0]" in str(raised.value)
-    assert "did you mean 'getExportItemsV3'?" in str(raised.value)
+    text = OUTAGE.read_text().replace("operation: getExportItemsV3", "operation: getExportItemV3")
+    error = _outage_refused(tmp_path, text)
+    assert "outage.yaml" in str(error) and "faults[0]" in str(error)
+    assert "did you mean 'getExportItemsV3'?" in str(error)
 
 
 def test_a_broken_rule_is_pointed_at_the_key_that_is_wrong(tmp_path: Path) -> None:
     block = "\n".join(["  - nth: 1", "    kind: drop", "    operation: getExportItemV3", ""])
-    text = (Path(__file__).resolve().parents[2] / "fixtures" / "outage.yaml").read_text()
+    text = OUTAGE.read_text()
     rules_at = text.index("faults:\n") + len("faults:\n")
-    broken = tmp_path / "outage.yaml"
-    broken.write_text(text[:rules_at] + block + text[rules_at:])
-    with pytest.raises(ScenarioError) as raised:
-        load_scenario_file(broken)
+    error = _outage_refused(tmp_path, text[:rules_at] + block + text[rules_at:])
     line = text[:rules_at].count("\n") + 3  # the rule's third line
-    assert (raised.value.where, raised.value.line) == ("faults[0].operation", line)
+    assert (error.where, error.line) == ("faults[0].operation", line)
 
 
 def test_status_faults_answer_in_pleos_shape_and_change_nothing(
