@@ -12,7 +12,13 @@ from werkzeug.test import Client
 from pleo_export_mock.domain.policy import Policy
 from pleo_export_mock.http import create_app
 from pleo_export_mock.http.state_view import authorization_header, state
-from pleo_export_mock.sandbox import DEFAULT_START, FirstMoments, Sandbox, SandboxConfig
+from pleo_export_mock.sandbox import (
+    DEFAULT_START,
+    FirstMoment,
+    FirstMoments,
+    Sandbox,
+    SandboxConfig,
+)
 from pleo_export_mock.scenarios.loader import load_scenario_text, resolve
 from pleo_export_mock.snapshot import restore_snapshot, take_snapshot
 
@@ -165,7 +171,7 @@ def test_first_moments_keep_a_few_and_a_bounded_number_of_entries() -> None:
     moments = FirstMoments(keep=2, keep_entries=12_000)
 
     def restore(name: str) -> None:
-        moments.restore(resolve(name), 1, Policy(), DEFAULT_START)
+        moments.restore(FirstMoment(resolve(name), 1, Policy(), DEFAULT_START))
 
     restore("pending")
     restore("partial_errors")
@@ -174,7 +180,7 @@ def test_first_moments_keep_a_few_and_a_bounded_number_of_entries() -> None:
     restore("large")  # 12,000 entries: with any other, over the bound
     assert len(moments) == 1
     tiny = FirstMoments(keep=8, keep_entries=10)
-    tiny.restore(resolve("large"), 1, Policy(), DEFAULT_START)
+    tiny.restore(FirstMoment(resolve("large"), 1, Policy(), DEFAULT_START))
     assert len(tiny) == 1
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from .delivery import Event, HostPolicy, Outbox, export_job_created
 from .delivery.faults import DeliveryFaultPlan, DeliveryFaultRule
@@ -83,7 +83,12 @@ class Sandbox:
         # Told of every job created (status None) or moved (its status before), whatever the
         # state: each new state's store reports to them.
         self.job_watchers: list[Callable[[ExportJob, JobStatus | None], None]] = []
-        self.state: SeededSandbox = self._build()
+        # The first moment the state in place was restored from, and how many times the
+        # state had been handed out then: while that count stands, nothing may have changed
+        # the state, and a reset to that same moment keeps it instead of copying (`state`).
+        self._untouched: _Untouched | None = None
+        self._handed_out = 0
+        self._state: SeededSandbox = self._build()
 
     # -- lifecycle of the whole sandbox ----------------------------------------------------
 
@@ -109,6 +114,26 @@ class Sandbox:
         self.load_scenario(load_scenario_text(text, source=source))
 
     @property
+    def state(self) -> SeededSandbox:
+        """The state in place: its store, credentials, OAuth memory and ids.
+
+        Whoever holds it may change it, so the next reset copies the scenario's first moment
+        again (a fresh copy costs a test about 0.05 ms). A caller that only reads it, and
+        only what no caller can change, asks `read_state`.
+        """
+        # A count, not a flag: a reset compares it with the count when the state was made.
+        self._handed_out += 1
+        return self._state
+
+    def read_state(self) -> SeededSandbox:
+        """The state in place, for a reader that changes nothing in it.
+
+        For the Export API's reading operations and the test handle's credentials and ids: a
+        reset after nothing but such reads keeps this state, which is still the first moment.
+        """
+        return self._state
+
+    @property
     def store(self) -> Store:
         """The current state's store (a reset or a new scenario brings a new one)."""
         return self.state.store
@@ -122,7 +147,7 @@ class Sandbox:
 
     def company_id(self, ref: str) -> str:
         """A company's id from its id or its key in the scenario."""
-        return self.state.company_ids.get(ref, ref)
+        return self._state.company_ids.get(ref, ref)  # shared by every copy: never changed
 
     def press_export(
         self,
@@ -214,7 +239,7 @@ class Sandbox:
 
     def now(self) -> datetime:
         """The sandbox clock's time."""
-        return self.state.store.now()
+        return self._state.store.now()
 
     def queue(self, company: str) -> list[str]:
         """Ids of the company's entries waiting in the export queue."""
@@ -276,32 +301,67 @@ class Sandbox:
     def _build(self) -> SeededSandbox:
         self.journal.reset()  # a fresh state starts a fresh record
         self.outbox.clear()  # undelivered events belong to the state being left
-        self.outbox.faults.clear()
-        self.outbox.faults.add(self.scenario.webhook_faults)
         self.added = 0  # entries added after seeding: it numbers their data streams
         policy = self.config.policy or self.scenario.policy
+        kept = False
         if self.config.clock == "running":  # times are relative to now: seed them again
             clock = RunningClock(self.config.start or datetime.now(UTC))
             state = build_store(self.scenario, seed=self.seed, clock=clock, policy=policy)
             self.at_start = capture_start(state.store)
+            self._untouched = None
         else:
-            state, self.at_start = FIRST_MOMENTS.restore(
-                self.scenario, self.seed, policy, self.config.start or DEFAULT_START
-            )
-        self.faults = FaultPlan(self.scenario.faults, self.seed, state.job_ids)
-        self._wire(state.store)
-        started = None if self.config.hold_timeline else state.store.now()
-        self.timeline = Timeline(self.scenario.timeline, started)
+            state, kept = self._first_moment(policy, self.config.start or DEFAULT_START)
+        if not kept:  # a kept state is wired already
+            self._wire(state.store)
+        self._fresh_plans(state, kept)
         if self.config.clock == "running" and self.scenario.timeline:
             self._start_ticker()
         return state
+
+    def _first_moment(self, policy: Policy, start: datetime) -> tuple[SeededSandbox, bool]:
+        """The scenario's first moment, and whether it is the state in place, kept rather
+        than copied: it was restored from this same moment, and not handed out since."""
+        handed_out = self._handed_out  # read first: a hand-out from here on counts
+        untouched = self._untouched
+        if (
+            untouched is not None
+            and untouched.handed_out == handed_out
+            and untouched.moment.of(self.scenario, self.seed, policy, start)
+        ):
+            self.at_start = dict(untouched.at_start)
+            return self._state, True
+        moment = FirstMoment(self.scenario, self.seed, policy, start)
+        state, at_start = FIRST_MOMENTS.restore(moment)
+        # The timeline adds to a sandbox's jobs at start: each gets a dict of its own.
+        self.at_start = dict(at_start)
+        self._untouched = _Untouched(moment, handed_out, at_start)
+        return state, False
+
+    def _fresh_plans(self, state: SeededSandbox, kept: bool) -> None:
+        """The scenario's fault rules, webhook fault rules and timeline, none used yet.
+
+        Beside a kept state, a plan that is empty and that the scenario leaves empty (most
+        scenarios have no faults and no timeline) stays: a new one would be the same, and
+        making the three anew is a fifth of what a reset costs.
+        """
+        scenario, webhook_faults = self.scenario, self.outbox.faults
+        if not kept or scenario.faults or self.faults.active:
+            self.faults = FaultPlan(scenario.faults, self.seed, state.job_ids)
+        if not kept or scenario.webhook_faults or webhook_faults.active:
+            webhook_faults.clear()
+            webhook_faults.add(scenario.webhook_faults)
+        if not kept or scenario.timeline:
+            started = None if self.config.hold_timeline else state.store.now()
+            self.timeline = Timeline(scenario.timeline, started)
 
     def _enter(self, state: SeededSandbox) -> None:
         """Make `state` the sandbox's. The one it leaves tells no one of its jobs any more:
         its listeners hold its store (_wire), and, cut, it goes as soon as nothing else holds
         it. Left to the garbage collector, every reset of a big scenario kept one more copy
         alive until a full collection (ten resets of a million items: 662 MiB, not 102)."""
-        left, self.state = self.state, state
+        if state is self._state:  # kept by a reset
+            return
+        left, self._state = self._state, state
         left.store.job_created.clear()
         left.store.status_changed.clear()
 
@@ -327,6 +387,7 @@ class Sandbox:
             self.faults = restored.faults
             self._wire(restored.state.store)
             self.timeline = restored.timeline
+            self._untouched = None  # a snapshot's moment, not a scenario's first
             self._enter(restored.state)
         if self.config.clock == "running" and self.timeline.pending:
             self._start_ticker()
@@ -353,16 +414,48 @@ class Restored:
     next_seq: int
 
 
+@dataclass(frozen=True, slots=True)
+class FirstMoment:
+    """A scenario's first moment on a frozen clock: what a reset restores."""
+
+    scenario: Scenario
+    seed: int
+    policy: Policy
+    start: datetime
+
+    def of(self, scenario: Scenario, seed: int, policy: Policy, start: datetime) -> bool:
+        """Whether this is that moment: of the very same scenario object (the loader gives
+        one per text), since comparing two by value would cost as much as they are big."""
+        same = (seed, policy, start) == (self.seed, self.policy, self.start)
+        return scenario is self.scenario and same
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FirstMoment) and self.of(
+            other.scenario, other.seed, other.policy, other.start
+        )
+
+    def __hash__(self) -> int:
+        return hash((id(self.scenario), self.seed, self.policy, self.start))
+
+
+class _Untouched(NamedTuple):
+    """The state in place came from `moment`, and had been handed out `handed_out` times."""
+
+    moment: FirstMoment
+    handed_out: int
+    at_start: dict[str, JobAtStart]  # the moment's own: copied, never changed
+
+
 class FirstMoments:
     """Each scenario's first moment, seeded once and restored by copying.
 
     Seeding draws every entry's id and makes its objects (12,000 of them for `large`; their
     payloads are made when read, and kept across copies); copying the seeded store is a
     fraction of that, so a reset, a reload or a new sandbox of the same scenario stays cheap.
-    The latest few (scenario, seed, policy, start) are kept, and at most `keep_entries`
-    entries over all of them: the latest is always kept. Safe across threads: a seeded moment
-    is only ever copied, never changed (but for its receipts registry, which grows as its
-    entries' payloads are first read, for every copy to serve: scenarios/book.py).
+    The latest few moments are kept, and at most `keep_entries` entries over all of them:
+    the latest is always kept. Safe across threads: a seeded moment is only ever copied, never
+    changed (but for its receipts registry, which grows as its entries' payloads are first
+    read, for every copy to serve: scenarios/book.py).
     """
 
     def __init__(self, keep: int = 8, keep_entries: int = 1_000_000) -> None:
@@ -371,37 +464,29 @@ class FirstMoments:
         # million-entry scenario pushes the first out rather than holding both for good.
         self.keep_entries = keep_entries
         self._lock = threading.Lock()
-        self._seeded: dict[tuple[int, int, Policy, datetime], _Seeded] = {}
+        self._seeded: dict[FirstMoment, _Seeded] = {}
 
-    def restore(
-        self, scenario: Scenario, seed: int, policy: Policy, start: datetime
-    ) -> tuple[SeededSandbox, dict[str, JobAtStart]]:
-        key = (id(scenario), seed, policy, start)
+    def restore(self, moment: FirstMoment) -> tuple[SeededSandbox, dict[str, JobAtStart]]:
+        """A state at `moment`, changing apart from every other, and its jobs as they were
+        (the moment's own record: read it, do not change it)."""
         with self._lock:
-            seeded = self._seeded.pop(key, None)
+            seeded = self._seeded.pop(moment, None)
             if seeded is not None:
-                self._seeded[key] = seeded  # the most recently used goes last
+                self._seeded[moment] = seeded  # the most recently used goes last
         if seeded is None:
-            seeded = self._seed(key, scenario, seed, policy, start)
-        # The timeline adds to a sandbox's jobs at start: each gets a dict of its own.
-        return seeded.state.copy(FrozenClock(start)), dict(seeded.at_start)
+            seeded = self._seed(moment)
+        return seeded.state.copy(FrozenClock(moment.start)), seeded.at_start
 
-    def _seed(
-        self,
-        key: tuple[int, int, Policy, datetime],
-        scenario: Scenario,
-        seed: int,
-        policy: Policy,
-        start: datetime,
-    ) -> _Seeded:
+    def _seed(self, moment: FirstMoment) -> _Seeded:
         """Seeded outside the lock (a million entries must not hold up another's reset), then
         kept; the oldest go while the bounds are passed."""
-        state = build_store(scenario, seed=seed, clock=FrozenClock(start), policy=policy)
+        scenario, clock = moment.scenario, FrozenClock(moment.start)
+        state = build_store(scenario, seed=moment.seed, clock=clock, policy=moment.policy)
         entries = sum(entry.count for company in scenario.companies for entry in company.entries)
-        seeded = _Seeded(scenario, state, capture_start(state.store), entries)
+        seeded = _Seeded(state, capture_start(state.store), entries)
         with self._lock:
-            self._seeded.pop(key, None)  # a racing thread's seeding of the same
-            self._seeded[key] = seeded
+            self._seeded.pop(moment, None)  # a racing thread's seeding of the same
+            self._seeded[moment] = seeded
             while len(self._seeded) > 1 and self._over_bounds():
                 del self._seeded[next(iter(self._seeded))]
         return seeded
@@ -421,7 +506,6 @@ FIRST_MOMENTS = FirstMoments()
 
 @dataclass(frozen=True, slots=True)
 class _Seeded:
-    scenario: Scenario  # kept so that its id() cannot be reused while it is a key
     state: SeededSandbox
     at_start: dict[str, JobAtStart]
     entries: int  # what it weighs against FirstMoments.keep_entries

@@ -55,6 +55,41 @@ def test_each_test_gets_a_fresh_state_from_one_server(pytester: pytest.Pytester)
     pytester.runpytest().assert_outcomes(passed=2)
 
 
+def test_a_state_changed_by_hand_or_only_read_is_fresh_for_the_next_test(
+    pytester: pytest.Pytester,
+) -> None:
+    """A test that only reads keeps its state for the next (it is still the first moment);
+    one that reaches into the store gets it copied afresh, whatever it did to its objects."""
+    pytester.makepyfile(
+        """
+        import urllib.request
+
+        states = []
+
+        def get_jobs(export_mock):
+            request = urllib.request.Request(
+                export_mock.url + "/v3/export-jobs",
+                headers={"Authorization": export_mock.authorization},
+            )
+            urllib.request.urlopen(request).close()
+
+        def test_reads(export_mock):
+            get_jobs(export_mock)
+            states.append(export_mock.sandbox.read_state())
+
+        def test_changes_a_job_by_hand(export_mock):
+            assert export_mock.sandbox.read_state() is states[0]
+            job = export_mock.sandbox.store.jobs()[0]
+            job.items.clear()
+
+        def test_gets_its_items_back(export_mock):
+            assert export_mock.sandbox.read_state() is not states[0]
+            assert export_mock.sandbox.store.jobs()[0].items
+        """
+    )
+    pytester.runpytest().assert_outcomes(passed=3)
+
+
 def test_the_handle_says_what_a_connector_is_given(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """

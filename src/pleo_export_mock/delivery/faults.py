@@ -103,6 +103,10 @@ class DeliveryFaultPlan:
         self._lock = threading.Lock()
         self._rules: list[list[Any]] = []  # [rule, events spoiled so far]
 
+    @property
+    def active(self) -> bool:
+        return bool(self._rules)
+
     def add(self, rules: tuple[DeliveryFaultRule, ...]) -> None:
         with self._lock:
             self._rules.extend([rule, 0] for rule in rules)

@@ -17,7 +17,7 @@ from ..spec import Spec, load_spec, shipped_spec
 from .auth import CredentialCheck
 from .call import Handler
 from .control import CONTROL_HANDLERS
-from .handlers import HANDLERS
+from .handlers import HANDLERS, READERS
 from .index import control_plane_spec
 from .operations import OperationTable
 from .pipeline import Observer, Pipeline, json_response
@@ -78,6 +78,7 @@ class SandboxApp:
             faults=EVERY_OPERATION,
             operation_headers=self._headers,
             gate=require_pinned_version,
+            readers=READERS,
         )
         self.control = Pipeline(
             "control-plane",

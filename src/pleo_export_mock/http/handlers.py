@@ -153,6 +153,15 @@ HANDLERS: dict[str, Handler] = {
     **_SERIALIZED_IN_FULL,
     **{name: answering_in_full(handler) for name, handler in _FILLED.items()},
 }
+# Handlers that change nothing in the state, the journal aside: a reset after nothing but
+# these keeps the state in place, which is still the scenario's first moment (Sandbox.
+# read_state). tests/test_untouched_state.py holds each to it on every shipped scenario.
+READERS: dict[str, Handler] = {
+    "getExportJobsListV3": list_jobs,
+    "getExportJobByIdV3": get_job,
+    "getExportJobItemsV3": list_job_items,
+    "getExportJobItemByAccountingEntryIdV3": find_job_item,
+}
 
 
 def page_request(call: Call) -> PageRequest:

@@ -63,12 +63,12 @@ class ExportMock:
     @property
     def credentials(self) -> list[Credential]:
         """Every credential of the loaded scenario."""
-        return list(self.sandbox.state.credentials)
+        return list(self.sandbox.read_state().credentials)
 
     @property
     def credential(self) -> Credential:
         """The credential `authorization` and `api_key` (or `access_token`) come from."""
-        return self._first(CredentialKind.API_KEY) or self.sandbox.state.credentials[0]
+        return self._first(CredentialKind.API_KEY) or self.sandbox.read_state().credentials[0]
 
     @property
     def api_key(self) -> str | None:
@@ -90,12 +90,12 @@ class ExportMock:
     @property
     def company_id(self) -> str:
         """The first company of the scenario."""
-        return next(iter(self.sandbox.state.company_ids.values()))
+        return next(iter(self.sandbox.read_state().company_ids.values()))
 
     def company(self, key: str) -> str:
         """A company's id from its key in the scenario file."""
         __tracebackhide__ = True
-        company_ids = self.sandbox.state.company_ids
+        company_ids = self.sandbox.read_state().company_ids
         if key not in company_ids:
             known = ", ".join(company_ids)
             raise KeyError(f"no company {key!r} in scenario {self.scenario_name} (keys: {known})")
@@ -115,12 +115,12 @@ class ExportMock:
     @property
     def connector_env(self) -> dict[str, str]:
         """Only the PLEO_* variables of `env`: what the sandbox tells a connector."""
-        state = self.sandbox.state
+        state = self.sandbox.read_state()
         client = state.oauth.client_for(self.company_id)
         return connector_env(self.url, self.company_id, state.credentials, client)
 
     def _first(self, kind: CredentialKind) -> Credential | None:
-        return next((c for c in self.sandbox.state.credentials if c.kind is kind), None)
+        return next((c for c in self.sandbox.read_state().credentials if c.kind is kind), None)
 
     # -- the sandbox -----------------------------------------------------------------------
 
