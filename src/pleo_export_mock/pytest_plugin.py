@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 import pytest
 
+from . import testing  # the package alone: it imports each of its names when first asked
 from .errors import ToolError, did_you_mean
 from .testing.options import (
     ENV_PREFIX,
@@ -256,11 +257,11 @@ def _load_marked(
     server: ExportMockServer, node: pytest.Item, options: _MarkerOptions, default: str
 ) -> None:
     """The marker's scenario, a relative path read beside the test file; or the default."""
-    from .testing.scenario_refs import anchored
-
     if options.scenario is None:
         server.load(default, options.seed)
         return
+    from .testing.scenario_refs import anchored
+
     ref = anchored(options.scenario, node.path.parent)
     try:
         server.load(ref, options.seed)
@@ -281,15 +282,14 @@ def export_mock(export_mock_server: ExportMockServer) -> Iterator[ExportMock]:
     with `strict`, the connector's requests are judged too. Neither when the test failed.
     """
     __tracebackhide__ = True  # a teardown failure is about the test, not about this frame
-    from .testing.handle import ExportMock
-
     # The server's own settings: each fixture asked for costs every test a little more.
     settings = export_mock_server.settings
     node = _running[-1]
     failures_before = node.session.testsfailed
     options = _marker_options(node)
     _load_marked(export_mock_server, node, options, settings.scenario)
-    handle = ExportMock(export_mock_server, scenario_folder=node.path.parent)
+    # An attribute of the package, not an import here: that would cost every test a little.
+    handle = testing.ExportMock(export_mock_server, scenario_folder=node.path.parent)
     yield handle
     errors = export_mock_server.take_errors()
     # The test's own failure says more than what followed from it. Its setup and call were
@@ -297,11 +297,12 @@ def export_mock(export_mock_server: ExportMockServer) -> Iterator[ExportMock]:
     if node.session.testsfailed > failures_before:
         _bundle(settings, handle, node)
         return
-    from .testing.serving_errors import raise_first
-
     strict = options.strict if options.strict is not None else settings.strict
     try:
-        raise_first(errors)
+        if errors:
+            from .testing.serving_errors import raise_first
+
+            raise_first(errors)
         if strict:
             handle.assert_conformant()
     except Exception:
