@@ -17,9 +17,11 @@ test's setup + call + teardown (pytest_runtest_logreport). The first test pays f
 the session's server and the last for stopping it, so both are shown apart and left out of
 the median and p90. Runs alternate (export_mock, httpserver, export_mock, ...) for `--rounds`
 rounds, and the figures pool every round. The target: export_mock's median at most
-httpserver's, and a fresh `large` at most 20 ms. Then, one run each, for information: the
-fixture with no request at all (the price of a fresh state), `export_mock_client` doing the
-same GET in process, and `--large` tests marked with the `large` scenario (12,000 entries).
+httpserver's, and a fresh `large` at most 20 ms. In the same rounds, for information, each
+fixture with no request at all: the setup and teardown the speed issue first measured, a
+fresh state beside httpserver clearing its expectations. Then, one run each: `export_mock_client`
+doing the same GET in process, and `--large` tests marked with the `large` scenario (12,000
+entries).
 
 Raw per-test durations go to bench/results/fixture-<timestamp>.json.
 """
@@ -99,6 +101,14 @@ def test_no_request(export_mock, n):
     pass
 """
 
+HTTPSERVER_ONLY_TESTS = """
+import pytest
+
+@pytest.mark.parametrize("n", range({tests}))
+def test_no_request(httpserver, n):
+    pass
+"""
+
 CLIENT_TESTS = """
 import pytest
 
@@ -152,6 +162,17 @@ def summarize(runs: list[list[float]]) -> dict[str, float]:
     }
 
 
+def pair_ratio(
+    summary: dict[str, dict[str, float]], runs: dict[str, list[list[float]]], ours: str, theirs: str
+) -> tuple[float, list[float]]:
+    """Our median over theirs, pooled, and the same ratio round by round."""
+    band = [
+        statistics.median(a[1:-1]) / statistics.median(b[1:-1])
+        for a, b in zip(runs[ours], runs[theirs], strict=True)
+    ]
+    return summary[ours]["median_ms"] / summary[theirs]["median_ms"], band
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tests", type=int, default=200, help="tests per file (default 200)")
@@ -168,36 +189,37 @@ def main(argv: list[str] | None = None) -> int:
         "export_mock, GET over HTTP": EXPORT_MOCK_TESTS.format(tests=args.tests),
         "httpserver, GET over HTTP": HTTPSERVER_TESTS.format(tests=args.tests),
     }
-    informative = {
+    # The fixture alone, as the speed issue first measured it (setup + teardown): beside
+    # httpserver's, which does no more than clear its expectations.
+    alone = {
         "export_mock, no request": FIXTURE_ONLY_TESTS.format(tests=args.tests),
+        "httpserver, no request": HTTPSERVER_ONLY_TESTS.format(tests=args.tests),
+    }
+    informative = {
         "export_mock_client, in process": CLIENT_TESTS.format(tests=args.tests),
         "export_mock on large, no request": LARGE_TESTS.format(tests=args.large),
     }
-    runs: dict[str, list[list[float]]] = {label: [] for label in [*compared, *informative]}
+    runs: dict[str, list[list[float]]] = {label: [] for label in [*compared, *alone, *informative]}
     with tempfile.TemporaryDirectory(prefix="bench-fixture-") as tmp:
         folder = Path(tmp)
         (folder / "recorder.py").write_text(RECORDER)
         (folder / "pytest.ini").write_text("[pytest]\n")
         for round_number in range(args.rounds):
-            for label, source in compared.items():
+            for label, source in [*compared.items(), *alone.items()]:
                 runs[label].append(run_file(folder, source, f"{label}-{round_number}"))
             print(f"round {round_number + 1} of {args.rounds} done", file=sys.stderr)
         for label, source in informative.items():
             runs[label].append(run_file(folder, source, label))
 
     summary = {label: summarize(label_runs) for label, label_runs in runs.items()}
+    ratio, band = pair_ratio(summary, runs, *compared)
+    alone_ratio, alone_band = pair_ratio(summary, runs, *alone)
     ours, theirs = (summary[label] for label in compared)
-    ratio = ours["median_ms"] / theirs["median_ms"]
     large_ms = summary["export_mock on large, no request"]["median_ms"]
     passed = ratio <= TARGET_RATIO and large_ms <= TARGET_LARGE_MS
     verdict = "PASS" if passed else "FAIL"
-    ours_label, theirs_label = compared
-    band = [
-        statistics.median(a[1:-1]) / statistics.median(b[1:-1])
-        for a, b in zip(runs[ours_label], runs[theirs_label], strict=True)
-    ]
     print(f"\nper-test cost (setup + call + teardown); {args.tests} tests x {args.rounds} rounds")
-    print("for the first two; first and last test of each run apart (session start and stop):\n")
+    print("for the first four; first and last test of each run apart (session start and stop):\n")
     print("| run | median ms | p90 ms | first test ms | last test ms |")
     print("|---|---:|---:|---:|---:|")
     for label, row in summary.items():
@@ -208,6 +230,10 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"\nratio export_mock / httpserver: median {ratio:.2f}"
         f" (rounds {min(band):.2f}-{max(band):.2f}), p90 {ours['p90_ms'] / theirs['p90_ms']:.2f}"
+    )
+    print(
+        f"the fixture alone, no request (for information): {alone_ratio:.2f}"
+        f" (rounds {min(alone_band):.2f}-{max(alone_band):.2f})"
     )
     print(
         f"target: ratio <= {TARGET_RATIO:.1f} and large <= {TARGET_LARGE_MS:.0f} ms"
