@@ -13,6 +13,7 @@ import importlib
 import os
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,17 +73,28 @@ def require_playwright() -> ModuleType:
 
 
 def _install_chromium() -> None:
-    """Debian's Chromium, when we may install packages (root with apt-get)."""
+    """Debian's Chromium, when we may install packages (root with apt-get).
+
+    Each pytest-xdist worker that gets a browser test comes here, and apt-get refuses to run
+    beside another (its lock is taken): the workers take turns on a lock file, and the ones
+    after the first find Chromium installed.
+    """
     apt = shutil.which("apt-get")
     if apt is None or os.geteuid() != 0:
         return
-    quiet = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for command in (
-        [apt, "update"],
-        [apt, "install", "-y", "--no-install-recommends", "chromium"],
-    ):
-        if subprocess.run(command, env=quiet, capture_output=True, timeout=900).returncode:
+    import fcntl  # Unix only, as apt-get is
+
+    with open(Path(tempfile.gettempdir()) / "pleo-export-mock-chromium.lock", "w") as turn:
+        fcntl.flock(turn, fcntl.LOCK_EX)
+        if CHROMIUM.exists():
             return
+        quiet = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        for command in (
+            [apt, "update"],
+            [apt, "install", "-y", "--no-install-recommends", "chromium"],
+        ):
+            if subprocess.run(command, env=quiet, capture_output=True, timeout=900).returncode:
+                return
 
 
 @pytest.fixture(scope="session")
