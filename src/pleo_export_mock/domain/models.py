@@ -225,7 +225,8 @@ class ExportJob:
         """A job that changes apart from this one, sharing its (immutable) items.
 
         Built whole, field by field: dataclasses.replace reads every field's definition again
-        on each call, and a reset copies every job (tests/domain checks no field is left out).
+        on each call, and a reset that copies the state copies every job (tests/domain checks no
+        field is left out).
         """
         return ExportJob(
             self.id,

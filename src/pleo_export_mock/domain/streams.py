@@ -1,6 +1,6 @@
 """Seeded random streams that cost nothing until something is drawn from them.
 
-A reset copies the id streams of a scenario's first moment, and most tests then draw no new
+A reset that copies a scenario's first moment copies its id streams, and most tests draw no new
 id and meet no probability fault. Copying a Mersenne Twister (its 625 words out, then in) and
 seeding one from text were half of a reset; a `Stream` holds a seed or a frozen position and
 becomes a live `random.Random` at its first draw. Callers hold their own lock around it.

@@ -109,10 +109,10 @@ class CredentialCheck:
         return credential
 
     def _authenticator(self, state: SeededSandbox) -> Authenticator:
-        # Kept while the state's credentials are the same ones: every reset copies the list (a
-        # test may add to its own), and an authenticator made anew forgets the headers already
-        # read, a tenth of the first request of every test. Compared item by item against a
-        # copy, so a credential added to the list in place counts from the next request on.
+        # Kept while the state's credentials are the same ones: a reset that copies the state
+        # copies the list (a test may add to its own), and an authenticator made anew forgets
+        # the headers already read, a tenth of the first request of every test. Compared item
+        # by item against a copy, so a credential added in place counts from the next request.
         cached = self._cached
         if cached is None or cached[0] != state.credentials:
             authenticator = Authenticator(
