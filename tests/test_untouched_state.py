@@ -8,6 +8,11 @@ snapshot of a sandbox that served nothing.
 
 from __future__ import annotations
 
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
 from typing import Any
 
 import pytest
@@ -20,6 +25,7 @@ from pleo_export_mock.http.handlers import READERS
 from pleo_export_mock.http.state_view import authorization_header
 from pleo_export_mock.sandbox import Sandbox, SandboxConfig
 from pleo_export_mock.scenarios.loader import scenario_names
+from pleo_export_mock.server import SandboxServer
 from pleo_export_mock.snapshot import restore_snapshot, take_snapshot
 
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
@@ -189,6 +195,62 @@ def test_a_reset_after_a_snapshot_is_restored_goes_back_to_the_first_moment() ->
     restore_snapshot(sandbox, later)
     sandbox.reset()
     assert sandbox.now() == start
+
+
+def test_resets_among_racing_readers_and_writers_leave_the_first_moment() -> None:
+    """Over a real socket: resets while readers, and in every other round a writer, are in
+    flight. Whatever a reset kept or copied, once the requests are done the next reset is at
+    the first moment, and after reads alone it kept the state."""
+    expected = first_moment(Sandbox("partial_errors"))
+    sandbox = Sandbox("partial_errors")
+    auth = {"Authorization": authorization_header(sandbox.read_state().credentials[0])}
+    with SandboxServer(create_app(sandbox)) as server:
+
+        def call(method: str, path: str, body: Any = None) -> Any:
+            request = urllib.request.Request(
+                server.url + path,
+                data=None if body is None else json.dumps(body).encode(),
+                method=method,
+                headers={**auth, "Content-Type": "application/json"},
+            )
+            try:
+                with urllib.request.urlopen(request) as response:
+                    return json.loads(response.read() or b"null")
+            except urllib.error.HTTPError:
+                return None
+
+        served: list[bool] = []
+
+        def read(stop: threading.Event) -> None:
+            while not stop.is_set():
+                jobs = call("GET", "/v3/export-jobs")
+                served.append(jobs is not None)
+                for job in (jobs or {"data": []})["data"][:2]:
+                    call("GET", f"/v3/export-jobs/{job['id']}/items")
+
+        def write() -> None:
+            for job in (call("GET", "/v3/export-jobs?statuses=pending") or {"data": []})["data"]:
+                call("POST", "/v3/export-job-events", {"event": "started", "jobId": job["id"]})
+
+        for number in range(8):
+            stop = threading.Event()
+            racers = [threading.Thread(target=read, args=(stop,)) for _ in range(3)]
+            racers += [threading.Thread(target=write)] if number % 2 else []
+            for racer in racers:
+                racer.start()
+            for _ in range(5):
+                time.sleep(0.005)  # requests in flight, between the resets
+                sandbox.reset()
+            stop.set()
+            for racer in racers:
+                racer.join()
+            before = sandbox.read_state()
+            sandbox.reset()
+            if not number % 2:
+                assert sandbox.read_state() is before, f"round {number}: reads only, yet copied"
+            assert first_moment(sandbox) == expected, f"round {number}"
+            sandbox.reset()  # the snapshot handed the state out
+        assert any(served)
 
 
 def test_a_running_clock_is_seeded_again_at_every_reset() -> None:
