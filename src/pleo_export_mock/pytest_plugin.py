@@ -342,9 +342,7 @@ def export_mock_client(
     export_mock: ExportMock, export_mock_server: ExportMockServer
 ) -> ExportMockClient:
     """An in-process client over the same app and state as `export_mock`, already logged in."""
-    from .testing.client import ExportMockClient
-
-    return ExportMockClient(export_mock_server.wsgi, lambda: export_mock.authorization)
+    return testing.ExportMockClient(export_mock_server.wsgi, lambda: export_mock.authorization)
 
 
 # Re-exported, on first use: these were defined here before `pleo_export_mock.testing`, and
@@ -362,6 +360,4 @@ __all__ = [
 def __getattr__(name: str) -> Any:
     if name not in __all__:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from . import testing
-
     return getattr(testing, name)
