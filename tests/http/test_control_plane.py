@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 import pytest
 from werkzeug.test import Client
 
 from pleo_export_mock.sandbox import Sandbox
+from pleo_export_mock.scenarios.loader import fixtures_dir
 
 from ..conftest import Api, start
 
@@ -70,6 +73,31 @@ def test_load_scenario_by_name_and_unknown_names(client: Client, sandbox: Sandbo
     assert sandbox.seed == 9
     unknown = client.post("/_mock/scenario", json={"name": "no_such_scenario"})
     assert unknown.status_code == 400 and "no_such_scenario" in unknown.json["message"]
+
+
+@pytest.mark.parametrize("where", ["absolute", "relative", "beside the shipped ones"])
+def test_a_scenario_name_is_never_a_path_on_the_server(
+    client: Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    # A valid scenario file the server could read: the control plane must not read it.
+    (tmp_path / "mine.yaml").write_text(fixtures_dir().joinpath("failed.yaml").read_text())
+    monkeypatch.chdir(tmp_path)
+    name = {
+        "absolute": str(tmp_path / "mine.yaml"),
+        "relative": "mine.yaml",
+        "beside the shipped ones": os.path.relpath(tmp_path / "mine", fixtures_dir()),
+    }[where]
+    refused = client.post("/_mock/scenario", json={"name": name})
+    assert refused.status_code == 400 and refused.json["type"] == "INVALID_SCENARIO"
+    assert f"no scenario named {name!r}" in refused.json["message"]
+    assert client.get("/_mock/scenario").json["scenario"] == "pending"
+
+
+def test_a_refused_name_shows_no_file_of_the_server(client: Client) -> None:
+    refused = client.post("/_mock/scenario", json={"name": "/etc/passwd"})
+    assert refused.status_code == 400 and "root:" not in refused.json["message"]
+    misspelt = client.post("/_mock/scenario", json={"name": "partial_error"})
+    assert "(did you mean 'partial_errors'?)" in misspelt.json["message"]
 
 
 def test_load_scenario_from_a_yaml_body_reports_the_place(client: Client) -> None:

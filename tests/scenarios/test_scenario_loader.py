@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import pickle
 from pathlib import Path
 
@@ -249,6 +250,16 @@ def test_named_scenarios_are_listed_and_loaded_by_name() -> None:
 def test_unknown_scenario_name_lists_the_known_ones() -> None:
     with pytest.raises(ScenarioError, match=r"no scenario named 'nope'.*pending"):
         load_named("nope")
+
+
+def test_a_name_is_never_read_as_a_path(tmp_path: Path) -> None:
+    """A name comes over HTTP too: one that climbs out of the shipped scenarios reads nothing."""
+    write(tmp_path, MINIMAL.replace("name: tiny", "name: mine"), "mine.yaml")
+    climbing = os.path.relpath(tmp_path / "mine", fixtures_dir())
+    with pytest.raises(ScenarioError, match="no scenario named"):
+        load_named(climbing)
+    with pytest.raises(ScenarioError, match=r"\(did you mean 'pending'\?\)"):
+        load_named("pendng")
 
 
 def test_resolve_takes_a_name_or_a_path(tmp_path: Path) -> None:

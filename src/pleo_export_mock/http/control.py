@@ -11,6 +11,7 @@ from ..delivery.faults import parse_delivery_faults
 from ..domain.clock import format_timestamp
 from ..faults import parse_rules
 from ..journal.export import to_har, to_ndjson
+from ..scenarios import load_named
 from ..snapshot import SnapshotError, restore_snapshot, take_snapshot
 from . import dashboard, errors, serialize, state_view
 from .call import Call, Handler, Reply
@@ -34,7 +35,8 @@ def load_scenario(call: Call) -> Reply:
     if isinstance(call.body, str):  # a whole scenario file, sent as YAML
         call.sandbox.load_scenario_text(call.body)
     else:
-        call.sandbox.load_scenario(call.body["name"], seed=call.body.get("seed"))
+        # A shipped scenario's name only: over HTTP, a path would read the server's files.
+        call.sandbox.load_scenario(load_named(call.body["name"]), seed=call.body.get("seed"))
     return Reply(200, state_view.summary(call.sandbox))
 
 

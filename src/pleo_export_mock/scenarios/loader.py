@@ -11,6 +11,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 
+from ..errors import did_you_mean
 from ..resources import data_path
 from .build import build_scenario
 from .coherence import check_coherence
@@ -110,12 +111,17 @@ def _remembered(key: tuple[object, ...], build: Callable[[], Scenario]) -> Scena
 
 
 def _named_path(name: str) -> Path:
-    for suffix in SUFFIXES:
-        candidate = fixtures_dir() / f"{name}{suffix}"
-        if candidate.is_file():
-            return candidate
-    known = ", ".join(scenario_names()) or "none"
-    raise ScenarioError(name, "", f"no scenario named {name!r}; shipped scenarios: {known}")
+    # One of the names listed, never a path built from the text: a name sent over HTTP
+    # (`../../etc/x`) must not reach a file outside the shipped ones.
+    names = scenario_names()
+    if name in names:
+        for suffix in SUFFIXES:
+            candidate = fixtures_dir() / f"{name}{suffix}"
+            if candidate.is_file():
+                return candidate
+    hint = did_you_mean(name, names)
+    known = ", ".join(names) or "none"
+    raise ScenarioError(name, "", f"no scenario named {name!r}{hint}; shipped scenarios: {known}")
 
 
 def _display(path: Path) -> str:
