@@ -100,6 +100,16 @@ def test_a_refused_name_shows_no_file_of_the_server(client: Client) -> None:
     assert "(did you mean 'partial_errors'?)" in misspelt.json["message"]
 
 
+def test_a_yaml_alias_bomb_is_refused_at_once(client: Client) -> None:
+    levels = ['l0: &l0 ["lol"]']
+    levels += [f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 10)}]" for i in range(1, 10)]
+    bomb = "\n".join([*levels, "name: x\ndescription: y\nseed: 1\ncompanies: *l9\n"])
+    assert len(bomb) < 1000  # a billion values in under a kilobyte
+    refused = client.post("/_mock/scenario", data=bomb, headers={"Content-Type": "text/yaml"})
+    assert refused.status_code == 400 and "aliases are expanded" in refused.json["message"]
+    assert client.get("/_mock/scenario").json["scenario"] == "pending"
+
+
 def test_load_scenario_from_a_yaml_body_reports_the_place(client: Client) -> None:
     broken = client.post(
         "/_mock/scenario",

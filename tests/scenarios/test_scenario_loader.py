@@ -262,6 +262,25 @@ def test_a_name_is_never_read_as_a_path(tmp_path: Path) -> None:
         load_named("pendng")
 
 
+def alias_bomb(depth: int) -> str:
+    """A few hundred bytes of nested aliases naming 10**depth values."""
+    lines = ['l0: &l0 ["lol"]']
+    lines += [f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 10)}]" for i in range(1, depth + 1)]
+    return "\n".join([*lines, f"name: x\ndescription: y\nseed: 1\ncompanies: *l{depth}\n"])
+
+
+def test_an_alias_bomb_is_refused_before_it_expands() -> None:
+    # Nine levels name a billion values: walked, they would take hours and all the memory.
+    with pytest.raises(ScenarioError, match="more than 100,000 values once its aliases"):
+        load_scenario_text(alias_bomb(9), source="bomb.yaml")
+
+
+def test_aliases_that_expand_a_little_are_read() -> None:
+    # 10,000 values: read through, and refused for what they say (a key no scenario has).
+    with pytest.raises(ScenarioError, match="unknown key 'l0'"):
+        load_scenario_text(alias_bomb(4))
+
+
 def test_resolve_takes_a_name_or_a_path(tmp_path: Path) -> None:
     assert resolve("pending").name == "pending"
     path = write(tmp_path, MINIMAL, "mine.yaml")

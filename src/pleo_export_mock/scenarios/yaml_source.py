@@ -20,6 +20,10 @@ if TYPE_CHECKING:
     import yaml
 
 DocPath = tuple[str | int, ...]
+# Values in a document once its aliases are expanded. Each alias is a reference, so ten lines
+# of them can name billions of values, and every stage after parsing walks them all. The
+# shipped scenarios hold a few hundred; a scenario's bulk is generated from counts.
+MAX_VALUES = 100_000
 
 
 def format_path(path: DocPath) -> str:
@@ -77,6 +81,8 @@ def _read(text: str, file: str) -> tuple[Any, dict[DocPath, int]]:
         lines: dict[DocPath, int] = {}
         if node is not None:
             _index(node, (), lines, file)
+            if len(lines) > MAX_VALUES:
+                raise _alias_bomb(file)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as error:
         raise _syntax_error(error, file) from None
@@ -85,6 +91,15 @@ def _read(text: str, file: str) -> tuple[Any, dict[DocPath, int]]:
     finally:
         loader.dispose()
     return data, lines
+
+
+def _alias_bomb(file: str) -> ScenarioError:
+    return ScenarioError(
+        file,
+        "",
+        f"the document holds more than {MAX_VALUES:,} values once its aliases are expanded; "
+        "a few lines of nested aliases can name billions, so the scenario is refused",
+    )
 
 
 def _syntax_error(error: yaml.MarkedYAMLError, file: str) -> ScenarioError:
@@ -103,6 +118,8 @@ def _index(
     ancestors: frozenset[int] = frozenset(),
 ) -> None:
     lines.setdefault(path, node.start_mark.line + 1)
+    if len(lines) > MAX_VALUES:  # every later stage walks the expanded tree too: stop here
+        return
     if id(node) in ancestors:
         # A recursive alias (`&a [*a]`): the schema rejects the data; just don't loop forever.
         return
