@@ -18,7 +18,7 @@ from .delivery import Event, HostPolicy, Outbox, export_job_created
 from .delivery.faults import DeliveryFaultPlan, DeliveryFaultRule
 from .delivery.hosts import allowed_host
 from .domain.clock import FrozenClock, RunningClock, check_start, within_calendar
-from .domain.errors import ClockOutOfRange, JobNotFound
+from .domain.errors import ClockOutOfRange, EntryLimit, JobNotFound
 from .domain.models import EntryState, ExportJob, ItemStatus, JobStatus
 from .domain.policy import Policy
 from .domain.store import Store
@@ -178,12 +178,16 @@ class Sandbox:
         overrides: dict[str, Any] | None = None,
         *,
         check: Callable[[str, dict[str, Any]], None] | None = None,
+        limit: int | None = None,
     ) -> list[str]:
         """New entries in a company's export queue: generated, then `overrides` merged in.
 
         `check(company_id, payload)` sees every new payload before any is added, and raises
-        to refuse them all (the control plane checks them against the spec).
+        to refuse them all (the control plane checks them against the spec). With `limit`,
+        more added entries than that in one state are refused (EntryLimit) before any is made.
         """
+        if limit is not None and self.added + count > limit:
+            raise EntryLimit(self.added, count, limit)
         company_id = self.company_id(company)
         store = self.state.store
         store.company(company_id)  # an unknown company is refused before anything is made

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from werkzeug.test import Client
 
+from pleo_export_mock.http import control
 from pleo_export_mock.sandbox import Sandbox
 from pleo_export_mock.scenarios.loader import fixtures_dir
 
@@ -65,6 +66,21 @@ def test_reset_brings_back_the_first_moment(
     start(api, pending_job["id"])
     assert client.post("/_mock/reset").status_code == 200
     assert api("GET", f"/v3/export-jobs/{pending_job['id']}").json["data"] == pending_job
+
+
+def test_added_entries_are_bounded_per_state(
+    client: Client, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(control, "MAX_ADDED_ENTRIES", 30)
+    add = "/_mock/companies/acme/entries"
+    assert client.post(add, json={"count": 20}).status_code == 201
+    refused = client.post(add, json={"count": 11})
+    assert refused.status_code == 409 and refused.json["type"] == "ENTRY_LIMIT_REACHED"
+    assert "holds 20 added entries; 11 more would pass the limit of 30" in refused.json["message"]
+    assert sandbox.added == 20  # nothing of the refused request was added
+    assert client.post(add, json={"count": 10}).status_code == 201
+    assert client.post("/_mock/reset").status_code == 200
+    assert client.post(add, json={"count": 30}).status_code == 201  # a reset starts again
 
 
 def test_load_scenario_by_name_and_unknown_names(client: Client, sandbox: Sandbox) -> None:

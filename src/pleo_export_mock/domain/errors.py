@@ -96,6 +96,18 @@ class EmptyExport(DomainError):
         super().__init__("An export job needs at least one accounting entry.")
 
 
+class EntryLimit(DomainError):
+    """Adding these entries would take the sandbox past what a client may add to one state."""
+
+    def __init__(self, added: int, count: int, limit: int) -> None:
+        super().__init__(
+            f"The sandbox holds {added:,} added entries; {count:,} more would pass the limit "
+            f"of {limit:,} for one state. Reset it (POST /_mock/reset), or let a scenario "
+            "generate big books from a count, which costs a tenth of the memory."
+        )
+        self.added, self.count, self.limit = added, count, limit
+
+
 class ClockOutOfRange(DomainError):
     """An advance that would take the sandbox clock past the end of its calendar."""
 

@@ -45,6 +45,7 @@ _DOMAIN_ERRORS: dict[type[domain.DomainError], tuple[int, str]] = {
     domain.EmptyExport: (400, "INVALID_REQUEST"),
     domain.InvalidPage: (400, "INVALID_PAGINATION"),
     domain.ClockOutOfRange: (400, "CLOCK_OUT_OF_RANGE"),
+    domain.EntryLimit: (409, "ENTRY_LIMIT_REACHED"),
     domain.SubscriptionNotFound: (404, "SUBSCRIPTION_NOT_FOUND"),
     GrantNotFound: (404, "OAUTH_GRANT_NOT_FOUND"),
 }
