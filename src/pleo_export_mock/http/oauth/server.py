@@ -106,20 +106,23 @@ class CodeGrant(rfc6749.AuthorizationCodeGrant):  # type: ignore[misc]
         scope = client.get_allowed_scope(request.payload.scope)  # none asked: all it may have
         grant = state.new_grant(client.record, frozenset(scope.split()))
         lifetime = timedelta(seconds=state.lifetimes.code)
-        state.codes[code] = AuthorizationCode(
-            code,
-            grant.id,
-            request.payload.redirect_uri,
-            scope,
-            data.get("code_challenge", ""),
-            data.get("code_challenge_method", ""),
-            self.server.now() + lifetime,
+        state.add_code(
+            AuthorizationCode(
+                code,
+                grant.id,
+                request.payload.redirect_uri,
+                scope,
+                data.get("code_challenge", ""),
+                data.get("code_challenge_method", ""),
+                self.server.now() + lifetime,
+            )
         )
 
     def query_authorization_code(self, code: str, client: Client) -> Code | None:
         state = self.server.state
         record = state.codes.get(code)
-        if record is None or state.grant(record.grant_id).client_id != client.get_client_id():
+        grant = None if record is None else state.grants.get(record.grant_id)
+        if record is None or grant is None or grant.client_id != client.get_client_id():
             return None
         if record.used:  # RFC 6749 section 4.1.2: a code used twice ends what it granted
             state.revoke_grant(record.grant_id)

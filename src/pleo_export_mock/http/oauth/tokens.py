@@ -102,7 +102,9 @@ def credential_for(state: OAuthState, value: str, now: datetime) -> Credential:
     decoded = decode(state, value)
     if decoded is None:
         raise TokenRefused("Invalid bearer token.")
-    grant = state.grant(decoded.record.grant_id)
+    grant = state.grants.get(decoded.record.grant_id)
+    if grant is None:  # forgotten with its grant, past the bound of what is kept
+        raise TokenRefused("Invalid bearer token.")
     if decoded.record.revoked or grant.revoked:
         raise TokenRefused("JWT is revoked")
     if decoded.record.expires_at <= now:
