@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from werkzeug.test import Client, TestResponse
 
+from pleo_export_mock.domain import subscriptions
 from pleo_export_mock.http import create_app
 from pleo_export_mock.http.state_view import authorization_header
 from pleo_export_mock.sandbox import Sandbox
@@ -186,3 +187,31 @@ def _subscribe_fresh() -> str:
 def test_the_export_api_v1_is_still_served_beside_it(api: Api) -> None:
     assert api("GET", "/v1/export-jobs").status_code == 200
     assert api("GET", "/v1/subscriptionsx").status_code == 404
+
+
+def test_what_one_state_keeps_of_subscriptions_is_bounded(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("MAX_SUBSCRIPTIONS", "MAX_ACTIVITIES", "MAX_DELETED"):
+        monkeypatch.setattr(subscriptions, name, 10)
+    kept = [_subscribe(api) for _ in range(10)]
+    body = {"endpointUrl": HOOK, "eventTypes": [CREATED]}
+    refused = api("POST", "/v1/subscriptions", json=body)
+    assert refused.status_code == 400 and refused.json["type"] == "SUBSCRIPTION_LIMIT_REACHED"
+    assert len(api("GET", "/v1/subscriptions").json["data"]) == 10  # nothing was added
+
+    # Updated in a loop: the newest activities stay, the oldest (its CREATE) go.
+    url = f"/v1/subscriptions/{kept[0]['id']}"
+    for _ in range(25):
+        assert api("PUT", url, json=body).status_code == 200
+    activities = api("GET", url + "/activities").json["data"]
+    assert len(activities) <= 10
+    assert {a["operationType"] for a in activities} == {"UPDATE"}
+
+    # Created and deleted in a loop: the first deleted ones' activities are forgotten.
+    for created in kept:
+        assert api("DELETE", f"/v1/subscriptions/{created['id']}").status_code == 204
+    for _ in range(15):
+        assert api("DELETE", f"/v1/subscriptions/{_subscribe(api)['id']}").status_code == 204
+    assert api("GET", url + "/activities").status_code == 404
+    assert _subscribe(api)["status"] == "ACTIVE"  # room again

@@ -116,6 +116,17 @@ class InvalidPage(DomainError):
     """A pagination request the sandbox cannot serve (mixed cursors, bad sort key, ...)."""
 
 
+class SubscriptionLimit(DomainError):
+    """One more subscription would pass what one state keeps."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            f"The sandbox holds {limit:,} subscriptions, as many as one state keeps; "
+            "delete one, or reset the sandbox."
+        )
+        self.limit = limit
+
+
 class SubscriptionNotFound(DomainError):
     """No webhook subscription with this id among the caller's companies' (or none at all)."""
 

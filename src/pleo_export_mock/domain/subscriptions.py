@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from .clock import Clock
-from .errors import SubscriptionNotFound
+from .errors import SubscriptionLimit, SubscriptionNotFound
 from .ids import IdFactory
 from .orderings import order_rows
 from .pagination import Page, PageRequest, paginate
@@ -85,6 +85,14 @@ class Activity:
     created_at: datetime
 
 
+# What one state keeps, so a client creating, updating or deleting in a loop cannot grow the
+# server without end: live subscriptions (one more is refused), activities per subscription
+# and deleted subscriptions' records (the oldest go first).
+MAX_SUBSCRIPTIONS = 1_000
+MAX_ACTIVITIES = 1_000
+MAX_DELETED = 1_000
+
+
 @dataclass(slots=True)
 class _Books:
     subscriptions: dict[str, Subscription] = field(default_factory=dict)  # creation order
@@ -117,6 +125,8 @@ class Subscriptions:
         self, company_ids: tuple[str, ...], request: SubscriptionRequest, actor_urn: str
     ) -> Subscription:
         with self._lock:
+            if len(self._books.subscriptions) >= MAX_SUBSCRIPTIONS:
+                raise SubscriptionLimit(MAX_SUBSCRIPTIONS)
             now, subscription_id = self.clock.now(), self.ids.uuid()
             key = self.ids.fork(f"secret:{subscription_id}").randbytes(24)
             secret = SECRET_PREFIX + base64.b64encode(key).decode()
@@ -152,6 +162,7 @@ class Subscriptions:
             self.get(scope, subscription_id)
             del self._books.subscriptions[subscription_id]
             self._record(subscription_id, "DELETE", "Subscription deleted", actor_urn)
+            self._forget_deleted()
 
     def page(
         self,
@@ -211,4 +222,16 @@ class Subscriptions:
         activity = Activity(
             self.ids.uuid(), subscription_id, operation, text, actor_urn, self.clock.now()
         )
-        self._books.activities.setdefault(subscription_id, []).append(activity)
+        rows = self._books.activities.setdefault(subscription_id, [])
+        rows.append(activity)
+        if len(rows) > MAX_ACTIVITIES:  # the oldest tenth goes
+            del rows[: len(rows) - MAX_ACTIVITIES + MAX_ACTIVITIES // 10]
+
+    def _forget_deleted(self) -> None:
+        """Past the bound, the records of the subscriptions deleted first go."""
+        books = self._books
+        deleted = [key for key in books.owners if key not in books.subscriptions]
+        if len(deleted) > MAX_DELETED:
+            for key in deleted[: len(deleted) - MAX_DELETED + MAX_DELETED // 10]:
+                del books.owners[key]
+                books.activities.pop(key, None)

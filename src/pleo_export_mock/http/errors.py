@@ -47,6 +47,7 @@ _DOMAIN_ERRORS: dict[type[domain.DomainError], tuple[int, str]] = {
     domain.ClockOutOfRange: (400, "CLOCK_OUT_OF_RANGE"),
     domain.EntryLimit: (409, "ENTRY_LIMIT_REACHED"),
     domain.SubscriptionNotFound: (404, "SUBSCRIPTION_NOT_FOUND"),
+    domain.SubscriptionLimit: (400, "SUBSCRIPTION_LIMIT_REACHED"),
     GrantNotFound: (404, "OAUTH_GRANT_NOT_FOUND"),
 }
 
