@@ -18,6 +18,7 @@ from pleo_export_mock.faults import (
     FaultSpecError,
     parse_rules,
 )
+from pleo_export_mock.faults import model as fault_model
 from pleo_export_mock.faults.model import OAUTH_FAULT_OPERATIONS, RECEIPT_FAULT_OPERATIONS
 from pleo_export_mock.scenarios.errors import ScenarioError
 from pleo_export_mock.scenarios.loader import load_scenario_file
@@ -203,6 +204,22 @@ def test_a_misspelt_operation_over_http_is_400_and_adds_nothing(client: Client) 
     assert (response.status_code, response.json["type"]) == (400, "INVALID_FAULT")
     assert "faults[1].operation" in response.json["message"]
     assert client.get("/_mock/faults").json == {"data": []}
+
+
+@pytest.mark.parametrize("path", ["/_mock/faults", "/_mock/webhooks/faults"])
+def test_rules_in_force_are_bounded_and_a_refusal_changes_nothing(
+    client: Client, monkeypatch: pytest.MonkeyPatch, path: str
+) -> None:
+    monkeypatch.setattr(fault_model, "MAX_RULES", 5)
+    rule = {"kind": "drop", "nth": 1} if path == "/_mock/faults" else {"kind": "lost"}
+    assert client.post(path, json={"faults": [rule] * 4}).status_code == 200
+    over = client.post(path, json={"faults": [rule] * 2, "replace": False})
+    assert (over.status_code, over.json["type"]) == (400, "INVALID_FAULT")
+    assert over.json["message"] == "faults: at most 5 rules at once, not 4 in force and 2 more"
+    one_list = client.post(path, json={"faults": [rule] * 6, "replace": True})
+    assert one_list.json["message"] == "faults: at most 5 rules at once, not 6 more"
+    assert len(client.get(path).json["data"]) == 4  # neither refusal changed the rules
+    assert len(client.post(path, json={"faults": [rule] * 5, "replace": True}).json["data"]) == 5
 
 
 @pytest.mark.server

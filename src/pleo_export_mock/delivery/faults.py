@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..faults.model import FaultSpecError
+from ..faults.model import FaultSpecError, check_room
 
 DEFAULT_SECONDS = {"stale_timestamp": 600.0, "out_of_order": 30.0}
 DELIVERY_FAULT_KINDS = ("bad_signature", "stale_timestamp", "duplicate", "out_of_order", "lost")
@@ -66,6 +66,7 @@ def parse_delivery_faults(raw: Any, where: str = "webhook_faults") -> tuple[Deli
     """Rules from a scenario's `webhook_faults:` or the control plane; refuses saying where."""
     if not isinstance(raw, list):
         raise FaultSpecError(f"{where}: expected a list of webhook fault rules")
+    check_room(0, len(raw), where)
     return tuple(_rule(item, f"{where}[{i}]") for i, item in enumerate(raw))
 
 
@@ -107,8 +108,13 @@ class DeliveryFaultPlan:
     def active(self) -> bool:
         return bool(self._rules)
 
-    def add(self, rules: tuple[DeliveryFaultRule, ...]) -> None:
+    def add(self, rules: tuple[DeliveryFaultRule, ...], *, replace: bool = False) -> None:
+        """Put `rules` in force after those already (instead of them, with `replace`); more
+        than MAX_RULES in force at once are refused, and the plan stays as it was."""
         with self._lock:
+            check_room(0 if replace else len(self._rules), len(rules), "faults")
+            if replace:
+                self._rules.clear()
             self._rules.extend([rule, 0] for rule in rules)
 
     def clear(self) -> None:

@@ -37,6 +37,9 @@ NO_FAULT_OPERATIONS = {
     "getAuthorizationServerMetadata": "the discovery document is a sandbox addition",
 }
 SELECTORS = ("nth", "first", "every", "probability")
+# Rules in one list, and in force at once. Every request is matched against each rule in
+# force, so rules added in a loop would slow every answer and grow the server without end.
+MAX_RULES = 1_000
 
 
 class FaultSpecError(ToolError):
@@ -82,7 +85,17 @@ class FaultRule:
 def parse_rules(raw: Any, where: str = "faults") -> tuple[FaultRule, ...]:
     if not isinstance(raw, list):
         raise FaultSpecError(f"{where}: expected a list of fault rules")
+    check_room(0, len(raw), where)
     return tuple(parse_rule(item, f"{where}[{i}]") for i, item in enumerate(raw))
+
+
+def check_room(in_force: int, adding: int, where: str) -> None:
+    """Refuse rules that would take those in force past MAX_RULES."""
+    if in_force + adding > MAX_RULES:
+        held = f"{in_force:,} in force and " if in_force else ""
+        raise FaultSpecError(
+            f"{where}: at most {MAX_RULES:,} rules at once, not {held}{adding:,} more"
+        )
 
 
 def parse_rule(raw: Any, where: str) -> FaultRule:

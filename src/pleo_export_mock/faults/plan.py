@@ -7,7 +7,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from ..domain.streams import Stream
-from .model import OAUTH_FAULT_OPERATIONS, RECEIPT_FAULT_OPERATIONS, Fault, FaultRule
+from .model import (
+    OAUTH_FAULT_OPERATIONS,
+    RECEIPT_FAULT_OPERATIONS,
+    Fault,
+    FaultRule,
+    check_room,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +61,14 @@ class FaultPlan:
     def active(self) -> bool:
         return bool(self._rules)
 
-    def add(self, rules: Iterable[FaultRule]) -> None:
+    def add(self, rules: Iterable[FaultRule], *, replace: bool = False) -> None:
+        """Put `rules` in force after those already (instead of them, with `replace`); more
+        than MAX_RULES in force at once are refused, and the plan stays as it was."""
+        rules = list(rules)
         with self._lock:
+            check_room(0 if replace else len(self._rules), len(rules), "faults")
+            if replace:
+                self._rules, self._matched, self._fired = [], [], []
             for rule in rules:
                 self._rules.append(rule)
                 self._matched.append(0)

@@ -107,9 +107,7 @@ def get_faults(call: Call) -> Reply:
 
 def add_faults(call: Call) -> Reply:
     rules = parse_rules(call.body["faults"])  # a bad rule is refused before anything changes
-    if call.body.get("replace"):
-        call.sandbox.faults.clear()
-    call.sandbox.faults.add(rules)
+    call.sandbox.faults.add(rules, replace=bool(call.body.get("replace")))
     return get_faults(call)
 
 
@@ -128,9 +126,7 @@ def get_webhook_faults(call: Call) -> Reply:
 
 def add_webhook_faults(call: Call) -> Reply:
     rules = parse_delivery_faults(call.body["faults"], "faults")  # refused before any change
-    if call.body.get("replace"):
-        call.sandbox.outbox.faults.clear()
-    call.sandbox.outbox.faults.add(rules)
+    call.sandbox.outbox.faults.add(rules, replace=bool(call.body.get("replace")))
     return get_webhook_faults(call)
 
 
