@@ -281,6 +281,17 @@ def test_aliases_that_expand_a_little_are_read() -> None:
         load_scenario_text(alias_bomb(4))
 
 
+def test_a_scenario_holds_at_most_two_million_entries(tmp_path: Path) -> None:
+    million = "        count: 1000000\n"
+    text = MINIMAL.replace("      - key: e1\n", "      - key: e1\n" + million)
+    text = text.replace("      - key: e2\n", "      - key: e2\n" + million)
+    load_scenario_text(text)  # exactly 2,000,000: loads (nothing is generated yet)
+    one_more = text.replace("    jobs:\n", "      - key: e3\n    jobs:\n")
+    error = broken(tmp_path, one_more)
+    assert (error.where, error.line) == ("companies[0].entries[2].count", 12)  # e3's line
+    assert "the scenario's entries pass 2,000,000 here" in str(error)
+
+
 def test_resolve_takes_a_name_or_a_path(tmp_path: Path) -> None:
     assert resolve("pending").name == "pending"
     path = write(tmp_path, MINIMAL, "mine.yaml")

@@ -24,12 +24,16 @@ from .yaml_source import DocPath, Source, format_path
 
 # A job id as the sandbox writes them (domain/ids.py): a fault's `job` may be one, not a key.
 _JOB_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+# Entries of a whole scenario. Each costs about 500 bytes once loaded, however few lines ask
+# for it (`count:`), and a scenario can come over HTTP: a bound keeps the server's memory too.
+MAX_ENTRIES = 2_000_000
 
 
 def check_scenario(scenario: Scenario, source: Source) -> None:
     if "\n" in scenario.description.strip():
         raise source.error(("description",), "the description must be one line")
     _check_unique_keys(scenario, source)
+    _check_size(scenario, source)
     for company in scenario.companies:
         _check_company(company, source, scenario.policy)
     _check_organisations(scenario, source)
@@ -37,6 +41,19 @@ def check_scenario(scenario: Scenario, source: Source) -> None:
     _check_oauth_clients(scenario, source)
     _check_expectations(scenario, source)
     _check_fault_jobs(scenario, source)
+
+
+def _check_size(scenario: Scenario, source: Source) -> None:
+    total = 0
+    for company in scenario.companies:
+        for entry in company.entries:
+            total += entry.count
+            if total > MAX_ENTRIES:
+                raise source.error(
+                    (*entry.at, "count"),
+                    f"the scenario's entries pass {MAX_ENTRIES:,} here (about 500 bytes each "
+                    "once loaded); split the books over several scenarios",
+                )
 
 
 def _check_unique_keys(scenario: Scenario, source: Source) -> None:
