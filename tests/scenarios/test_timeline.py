@@ -130,3 +130,13 @@ def test_a_job_the_timeline_creates_is_delivered_to_subscribers(sandbox: Sandbox
         assert sandbox.outbox.wait_idle()
     [delivery] = receiver.received
     assert sandbox.store.jobs()[0].id.encode() in delivery.body
+
+
+def test_a_timeline_makes_at_most_twenty_thousand_entries() -> None:
+    steps = "".join(f"  - {{at: +{n}h, company: acme, export: 10000}}\n" for n in (1, 2, 3))
+    text = SCENARIO.split("timeline:\n")[0] + "timeline:\n" + steps
+    with pytest.raises(ToolError) as refused:
+        load_scenario_text(text, "big.yaml")
+    assert "timeline[2].export" in str(refused.value)
+    assert "the timeline's exports pass 20,000 entries here" in str(refused.value)
+    load_scenario_text(text.rsplit("  - ", 1)[0], "big.yaml")  # two steps: 20,000 in all

@@ -27,6 +27,9 @@ _JOB_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 # Entries of a whole scenario. Each costs about 500 bytes once loaded, however few lines ask
 # for it (`count:`), and a scenario can come over HTTP: a bound keeps the server's memory too.
 MAX_ENTRIES = 2_000_000
+# Entries a timeline makes as it plays: made at once, as added ones are (about 7 KB each), so
+# bounded as the control plane bounds what a client adds to one state.
+MAX_TIMELINE_ENTRIES = 20_000
 
 
 def check_scenario(scenario: Scenario, source: Source) -> None:
@@ -54,6 +57,15 @@ def _check_size(scenario: Scenario, source: Source) -> None:
                     f"the scenario's entries pass {MAX_ENTRIES:,} here (about 500 bytes each "
                     "once loaded); split the books over several scenarios",
                 )
+    played = 0
+    for step in scenario.timeline:
+        played += step.export
+        if played > MAX_TIMELINE_ENTRIES:
+            raise source.error(
+                (*step.where, "export"),
+                f"the timeline's exports pass {MAX_TIMELINE_ENTRIES:,} entries here (made as "
+                "it plays, about 7 KB each); seed big books as the scenario's entries instead",
+            )
 
 
 def _check_unique_keys(scenario: Scenario, source: Source) -> None:
