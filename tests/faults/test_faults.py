@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from werkzeug.test import Client
 
 from pleo_export_mock import Sandbox, SandboxServer, authorization_header, create_app
+from pleo_export_mock.delivery.faults import parse_delivery_faults
 from pleo_export_mock.faults import (
     EVERY_OPERATION,
     OAUTH_OPERATIONS,
@@ -19,7 +23,11 @@ from pleo_export_mock.faults import (
     parse_rules,
 )
 from pleo_export_mock.faults import model as fault_model
-from pleo_export_mock.faults.model import OAUTH_FAULT_OPERATIONS, RECEIPT_FAULT_OPERATIONS
+from pleo_export_mock.faults.model import (
+    FAULT_KINDS,
+    OAUTH_FAULT_OPERATIONS,
+    RECEIPT_FAULT_OPERATIONS,
+)
 from pleo_export_mock.scenarios.errors import ScenarioError
 from pleo_export_mock.scenarios.loader import load_scenario_file
 from pleo_export_mock.spec import export_api_operation_ids
@@ -214,10 +222,11 @@ def test_rules_in_force_are_bounded_and_a_refusal_changes_nothing(
     rule = {"kind": "drop", "nth": 1} if path == "/_mock/faults" else {"kind": "lost"}
     assert client.post(path, json={"faults": [rule] * 4}).status_code == 200
     over = client.post(path, json={"faults": [rule] * 2, "replace": False})
-    assert (over.status_code, over.json["type"]) == (400, "INVALID_FAULT")
-    assert over.json["message"] == "faults: at most 5 rules at once, not 4 in force and 2 more"
+    assert (over.status_code, over.json["type"]) == (409, "FAULT_LIMIT_REACHED")
+    assert over.json["message"].startswith("faults: at most 5 rules at once, not 4 in force and 2")
     one_list = client.post(path, json={"faults": [rule] * 6, "replace": True})
-    assert one_list.json["message"] == "faults: at most 5 rules at once, not 6 more"
+    assert (one_list.status_code, one_list.json["type"]) == (400, "INVALID_FAULT")
+    assert one_list.json["message"] == "faults: at most 5 rules at once, not 6"
     assert len(client.get(path).json["data"]) == 4  # neither refusal changed the rules
     assert len(client.post(path, json={"faults": [rule] * 5, "replace": True}).json["data"]) == 5
 
@@ -267,3 +276,30 @@ def test_a_wildcard_reaches_only_calls_that_take_it_and_a_named_rule_reaches_its
     assert named.choose(CallInfo("token", wildcard=False)) is not None
     assert OAUTH_OPERATIONS.covers("token") and not OAUTH_OPERATIONS.covers("authorize")
     assert EVERY_OPERATION.covers("anything") and EVERY_OPERATION.wildcard
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=4),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner),
+    max_leaves=6,
+)
+_KEYS = ["operation", "event", "job", "times", "kind", "status", "retry_after", "seconds"]
+_KEYS += ["company", "nth", "first", "every", "probability"]
+
+
+@st.composite
+def _near_rules(draw: st.DrawFn) -> Any:
+    """Rules with one selector and keys both readers know, holding any JSON at all: bodies
+    the control plane's schema refuses reach the readers too, to explain the refusal."""
+    rule = draw(st.dictionaries(st.sampled_from(_KEYS), _JSON, max_size=4))
+    rule[draw(st.sampled_from(["nth", "first", "every", "probability"]))] = draw(_JSON)
+    rule["kind"] = draw(st.sampled_from([*FAULT_KINDS, "lost", "stale_timestamp"]) | _JSON)
+    return draw(st.sampled_from([[rule], rule, [rule, rule]]))
+
+
+@settings(max_examples=400, derandomize=True, deadline=None)
+@given(st.one_of(_near_rules(), _JSON))
+def test_the_rule_readers_refuse_any_json_with_a_reason_never_a_crash(raw: Any) -> None:
+    for read in (parse_rules, lambda value: parse_delivery_faults(value, "faults")):
+        with contextlib.suppress(FaultSpecError):  # a reason; any other exception fails
+            read(raw)

@@ -89,12 +89,18 @@ def parse_rules(raw: Any, where: str = "faults") -> tuple[FaultRule, ...]:
     return tuple(parse_rule(item, f"{where}[{i}]") for i, item in enumerate(raw))
 
 
+class FaultLimit(FaultSpecError):
+    """Rules that fit the bound alone, but not beside those in force: the state's, not theirs."""
+
+
 def check_room(in_force: int, adding: int, where: str) -> None:
     """Refuse rules that would take those in force past MAX_RULES."""
+    if adding > MAX_RULES:
+        raise FaultSpecError(f"{where}: at most {MAX_RULES:,} rules at once, not {adding:,}")
     if in_force + adding > MAX_RULES:
-        held = f"{in_force:,} in force and " if in_force else ""
-        raise FaultSpecError(
-            f"{where}: at most {MAX_RULES:,} rules at once, not {held}{adding:,} more"
+        raise FaultLimit(
+            f"{where}: at most {MAX_RULES:,} rules at once, not {in_force:,} in force and "
+            f"{adding:,} more; replace them, or clear them first"
         )
 
 
@@ -158,11 +164,11 @@ def _reachable(operation: str) -> bool:
 
 def _fault(raw: Mapping[str, Any], where: str) -> Fault:
     kind = raw.get("kind")
-    if kind not in FAULT_KINDS:
+    if not isinstance(kind, str) or kind not in FAULT_KINDS:  # a list or mapping: no hash
         raise FaultSpecError(f"{where}.kind: {kind!r} is not one of {', '.join(FAULT_KINDS)}")
     if kind == "status":
         status = raw.get("status")
-        if status not in ERROR_STATUSES:
+        if not _whole(status) or status not in ERROR_STATUSES:  # 500.0 equals 500
             shown = ", ".join(map(str, ERROR_STATUSES))
             raise FaultSpecError(f"{where}.status: {status!r} is not one of {shown}")
         retry_after = raw.get("retry_after")

@@ -16,7 +16,7 @@ from ..faults import EVERY_OPERATION, OAUTH_OPERATIONS, RECEIPT_DOWNLOADS
 from ..spec import Spec, load_spec, shipped_spec
 from .auth import CredentialCheck
 from .call import Handler
-from .control import CONTROL_HANDLERS
+from .control import BODY_READERS, CONTROL_HANDLERS
 from .handlers import HANDLERS, READERS
 from .index import control_plane_spec
 from .operations import OperationTable
@@ -85,6 +85,7 @@ class SandboxApp:
             OperationTable.of(control_plane_spec()),
             dict(CONTROL_HANDLERS),
             self.settings,
+            explainers=BODY_READERS,
         )
         self._later = LaterPipelines(
             {

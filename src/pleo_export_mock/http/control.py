@@ -6,6 +6,8 @@ They run in the same pipeline as the Export API (pipeline.py), without credentia
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import Any
 
 from ..delivery.faults import parse_delivery_faults
 from ..domain.clock import format_timestamp
@@ -157,6 +159,29 @@ def put_snapshot(call: Call) -> Reply:
 def get_job_state(call: Call) -> Reply:
     return Reply(200, state_view.job_with_items(call.sandbox, call.params["jobId"]))
 
+
+def _read_fault_rules(body: Any) -> None:
+    if isinstance(body, dict) and "faults" in body:
+        parse_rules(body["faults"])
+
+
+def _read_webhook_fault_rules(body: Any) -> None:
+    if isinstance(body, dict) and "faults" in body:
+        parse_delivery_faults(body["faults"], "faults")
+
+
+def _read_scenario_name(body: Any) -> None:
+    if isinstance(body, dict) and isinstance(body.get("name"), str):
+        load_named(body["name"])
+
+
+# Bodies these handlers read with readers of their own, which explain a refusal better than
+# the spec's schema can (the pipeline's `_refusal`); the schema still decides what is refused.
+BODY_READERS: dict[str, Callable[[Any], object]] = {
+    "addFaults": _read_fault_rules,
+    "addWebhookFaults": _read_webhook_fault_rules,
+    "loadScenario": _read_scenario_name,
+}
 
 CONTROL_HANDLERS: dict[str, Handler] = {
     "root": index,

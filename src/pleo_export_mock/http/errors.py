@@ -12,6 +12,7 @@ from ..domain import errors as domain
 from ..domain.oauth import GrantNotFound
 from ..errors import ToolError
 from ..faults import Fault, FaultSpecError
+from ..faults.model import FaultLimit
 from ..snapshot import SnapshotError
 from ..validation import RequestInvalid, Violation
 
@@ -54,6 +55,8 @@ _DOMAIN_ERRORS: dict[type[domain.DomainError], tuple[int, str]] = {
 
 def from_refusal(error: domain.DomainError | ToolError) -> ApiError:
     """A refusal from below: the domain's, or a broken scenario or fault rule sent to /_mock."""
+    if isinstance(error, FaultLimit):  # the rules in force leave no room: the state's doing
+        return ApiError(409, "FAULT_LIMIT_REACHED", str(error))
     if isinstance(error, ToolError):
         code = "INVALID_SCENARIO"
         if isinstance(error, FaultSpecError):
@@ -90,6 +93,14 @@ def from_invalid_request(error: RequestInvalid) -> ApiError:
     code = "UNSUPPORTED_MEDIA_TYPE" if error.status == 415 else "INVALID_REQUEST"
     message = "; ".join(map(str, error.violations))
     return ApiError(error.status, code, message, violations=list(error.violations))
+
+
+def explained(refusal: domain.DomainError | ToolError, invalid: RequestInvalid) -> ApiError:
+    """A request the spec refuses, in the words of the sandbox's own reader of its body, which
+    refuses it too; the spec's violations stay with it, for the journal."""
+    error = from_refusal(refusal)
+    error.violations = list(invalid.violations)
+    return error
 
 
 def missing_parameter(name: str) -> ApiError:

@@ -74,6 +74,7 @@ class Exchange:
 
 
 Observer = Callable[[Exchange], None]
+BodyReader = Callable[[Any], object]  # reads a request body; raises to refuse it
 
 
 class Pipeline:
@@ -89,6 +90,7 @@ class Pipeline:
         operation_headers: OperationHeaders | None = None,
         gate: Gate | None = None,
         readers: Mapping[str, Handler] | None = None,  # handlers that change no state
+        explainers: Mapping[str, BodyReader] | None = None,  # see _refusal
     ) -> None:
         table.require_handlers(handlers, name)
         self.name = name
@@ -100,6 +102,7 @@ class Pipeline:
         self.operation_headers = operation_headers
         self.gate = gate
         self.readers = readers or {}
+        self.explainers = explainers or {}
         self.observers: list[Observer] = []
 
     def __call__(self, request: RequestRecord, sandbox: Sandbox) -> WSGIApplication:
@@ -183,7 +186,7 @@ class Pipeline:
                 lenient.as_validated(operation.operation_id, request.json, self.settings),
             )
         except RequestInvalid as invalid:
-            raise errors.from_invalid_request(invalid) from None
+            raise self._refusal(operation.operation_id, request.json, invalid) from None
         call = Call(
             sandbox,
             state,
@@ -198,6 +201,19 @@ class Pipeline:
             return handler(call)
         except (DomainError, ToolError) as refusal:
             raise errors.from_refusal(refusal) from None
+
+    def _refusal(self, operation_id: str, body: Any, invalid: RequestInvalid) -> errors.ApiError:
+        """The spec's refusal of a request. Where the sandbox reads the body with a reader of
+        its own (a fault rule, a scenario's name), and that reader refuses it too, the client
+        gets the reader's words: they name the place and the nearest real choice, where a
+        schema's `oneOf` can only say that no branch fits."""
+        explain = self.explainers.get(operation_id)
+        if explain is not None and invalid.status == 400:
+            try:
+                explain(body)
+            except (DomainError, ToolError) as refusal:
+                return errors.explained(refusal, invalid)
+        return errors.from_invalid_request(invalid)
 
     def _check_answer(self, exchange: Exchange) -> list[Violation]:
         if exchange.operation_id is None or exchange.media_type != JSON_TYPE:

@@ -51,7 +51,9 @@ def follow_ref(ref: str, document: dict[str, Any]) -> Any:
 
 
 def to_json_schema(schema: dict[str, Any]) -> dict[str, Any]:
-    """Translate a resolved OpenAPI 3.0 schema: `nullable` adds "null" to the type and enum."""
+    """Translate a resolved OpenAPI 3.0 schema: `nullable` adds "null" to the type and enum,
+    and `exclusiveMinimum: true` (a flag in 3.0) makes its `minimum` exclusive (a number in
+    2020-12), as `exclusiveMaximum` does `maximum`."""
     result: dict[str, Any] = {}
     for key, value in schema.items():
         if key in _DOCUMENTATION_ONLY or key.startswith("x-") or key == "nullable":
@@ -64,6 +66,10 @@ def to_json_schema(schema: dict[str, Any]) -> dict[str, Any]:
             result[key] = [to_json_schema(sub) for sub in value]
         else:
             result[key] = value
+    for bound, exclusive in (("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum")):
+        # OpenAPI 3.0's flag on the bound beside it (popped even when false).
+        if isinstance(result.get(exclusive), bool) and result.pop(exclusive) and bound in result:
+            result[exclusive] = result.pop(bound)
     if schema.get("nullable"):
         _allow_null(result)
     if result.get("format") in _INTEGER_RANGES:
