@@ -9,6 +9,7 @@ expectations written down in docs/decisions.md ("Fuzzing") cannot differ between
 from __future__ import annotations
 
 import copy
+import itertools
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -55,15 +56,17 @@ def shipped_config() -> dict[str, Any]:
 
 
 def refusals_of_valid_requests(config: dict[str, Any] | None = None) -> dict[str, tuple[str, ...]]:
-    """Per operationId, the statuses a schema-valid request may get beyond Schemathesis' own."""
+    """Per operationId, the statuses a schema-valid request may get beyond Schemathesis' own:
+    the file's operations, and those of its projects (one per spec, by the spec's title)."""
     data = shipped_config() if config is None else config
     refusals: dict[str, tuple[str, ...]] = {}
-    for operation in data.get("operations", []):
+    projects = [project.get("operations", []) for project in data.get("project", [])]
+    for operation in itertools.chain(data.get("operations", []), *projects):
         check = operation.get("checks", {}).get("positive_data_acceptance", {})
         expected = [str(status) for status in check.get("expected-statuses", ())]
-        refusals[operation["include-operation-id"]] = tuple(
-            s for s in expected if s not in SCHEMATHESIS_ACCEPTED
-        )
+        ids = operation["include-operation-id"]
+        for operation_id in [ids] if isinstance(ids, str) else ids:
+            refusals[operation_id] = tuple(s for s in expected if s not in SCHEMATHESIS_ACCEPTED)
     return refusals
 
 
