@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -13,6 +14,7 @@ from standardwebhooks import Webhook
 from werkzeug.test import Client
 
 from pleo_export_mock.delivery import HostPolicy
+from pleo_export_mock.delivery import outbox as outbox_module
 from pleo_export_mock.delivery.hosts import allowed_host
 from pleo_export_mock.http import create_app
 from pleo_export_mock.http.state_view import authorization_header
@@ -284,3 +286,22 @@ def test_without_subscribers_nothing_is_drawn_or_started(sandbox: Sandbox) -> No
     assert sandbox.outbox._worker is None  # no thread for a sandbox nobody subscribed to
     assert sandbox.store.subscriptions.ids.uuid() == twin.store.subscriptions.ids.uuid()
     twin.close()
+
+
+def test_deliveries_waiting_are_bounded_and_one_past_the_bound_is_journaled(
+    sandbox: Sandbox, client: Client, auth: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(outbox_module, "MAX_WAITING", 3)
+    with socket.socket() as probe:  # a loopback port nothing listens on: every attempt fails
+        probe.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{probe.getsockname()[1]}/hooks"
+    _subscribe(client, auth, dead)
+    job = _press(sandbox)
+    for _ in range(5):  # on the frozen clock each failed attempt waits for its retry
+        assert sandbox.outbox.wait_idle()
+        assert client.post("/_mock/webhooks/fire", json={"jobId": job.id}).status_code == 202
+    assert sandbox.outbox.wait_idle()
+    assert sandbox.outbox.waiting == 3
+    unsent = [e for e in _outbound(sandbox) if "deliveries wait already" in e.response_body]
+    assert len(unsent) == 3  # the press and two fires waited; three fires found no room
+    assert "not sent: 3 deliveries wait already" in unsent[0].response_body

@@ -41,6 +41,12 @@ class _Attempt:
     resend: bool = field(compare=False, default=False)  # the second copy of a duplicate
 
 
+# Deliveries waiting at once. On a frozen clock a failed one waits for its retry until the
+# clock moves, so a client firing events in a loop at a dead endpoint would queue without end;
+# past the bound a delivery is not queued, and the journal says so.
+MAX_WAITING = 10_000
+
+
 class Outbox:
     """Deliveries waiting to be sent, sent at least once, retried on the schedule."""
 
@@ -109,7 +115,11 @@ class Outbox:
                     first, next(self._order), event, subscriptions, target.id, fault=fault
                 )
                 if fault is not None and fault.kind == "lost":
-                    self._journal_lost(attempt, target)
+                    self._journal_unsent(attempt, target, "lost on purpose (webhook fault)")
+                    continue
+                if len(self._due) >= MAX_WAITING:
+                    full = f"{len(self._due):,} deliveries wait already, the most the sandbox keeps"
+                    self._journal_unsent(attempt, target, full)
                     continue
                 heapq.heappush(self._due, attempt)
             if self._due:  # a worker only once there is something to send
@@ -238,9 +248,10 @@ class Outbox:
 
         return answer, entry
 
-    def _journal_lost(self, attempt: _Attempt, subscription: Subscription) -> None:
-        """A delivery the fault plan lost: never sent, journaled so a report can say so."""
-        answer = Answer(0, error="not sent: lost on purpose (webhook fault)")
+    def _journal_unsent(self, attempt: _Attempt, subscription: Subscription, why: str) -> None:
+        """A delivery never sent (lost by the fault plan, or no room to wait): journaled, so a
+        report can say so."""
+        answer = Answer(0, error=f"not sent: {why}")
         wall_time, sandbox_time = time.time(), self.now()
 
         def entry(seq: int) -> JournalEntry:
