@@ -16,7 +16,6 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ToolError
-from ..http.versions import legacy_spec, successor_of
 from ..resources import data_path
 
 if TYPE_CHECKING:
@@ -85,29 +84,4 @@ def config_dict(options: FuzzOptions) -> dict[str, Any]:
     data.pop("base-url", None)
     if options.base_url is not None:
         data["base-url"] = options.base_url
-    for operation in data.get("operations", []):
-        _cover_older_versions(operation)
     return data
-
-
-def _cover_older_versions(operation: dict[str, Any]) -> None:
-    """A v3 operation's expectations hold for the v0-v2 operations it supersedes as well.
-
-    Each older operation runs the v3 handler of its path, so it refuses the same valid requests
-    for the same reasons; deriving them from `x-superseded-by` keeps the two from drifting.
-    """
-    operation_id = operation.get("include-operation-id")
-    older = superseded_by().get(operation_id, ()) if isinstance(operation_id, str) else ()
-    if older:
-        operation["include-operation-id"] = [operation_id, *older]
-
-
-@cache
-def superseded_by() -> dict[str, tuple[str, ...]]:
-    """Per v3 operationId, the v0-v2 operationIds it supersedes, in spec order."""
-    older: dict[str, list[str]] = {}
-    for operation_id, operation in legacy_spec().operations.items():
-        successor = successor_of(operation)
-        if successor is not None:
-            older.setdefault(successor, []).append(operation_id)
-    return {successor: tuple(ids) for successor, ids in older.items()}
