@@ -1,8 +1,8 @@
 """Schemathesis run from outside, the documented way, agrees with the in-process self-fuzz.
 
 `st run` against a served sandbox, from the repository root (so it reads schemathesis.toml),
-every check in every phase, finds nothing; and the file it reads holds exactly the
-expectations the in-process run and `fuzz --url` use.
+on every spec it serves, every check in every phase, finds nothing; and the file it reads
+holds exactly the expectations the in-process run and `fuzz --url` use.
 """
 
 from __future__ import annotations
@@ -107,3 +107,36 @@ def test_st_run_from_the_repository_root_finds_nothing(
     assert re.search(r"Test cases:\s+\d+ generated, \d+ passed", out), out
     for phase in ("Examples", "Coverage", "Fuzzing", "Stateful"):
         assert re.search(rf"✅\s+{phase}", out), f"{phase} did not pass:\n{out}"
+
+
+@pytest.mark.slow(seconds=8)
+@pytest.mark.server
+@pytest.mark.parametrize(
+    "spec",
+    [
+        "/openapi-v0-v2.json",
+        "/openapi-webhook-subscriptions.json",
+        "/oauth/openapi.json",
+        "/_mock/openapi.json",
+    ],
+)
+def test_st_run_on_every_other_spec_served_finds_nothing(
+    served: tuple[Sandbox, SandboxServer], spec: str
+) -> None:
+    """Each spec has its project in the file: its expectations, and no filter of another's."""
+    sandbox, server = served
+    _st, *args = shlex.split(schemathesis_command(sandbox, server.url))
+    assert args[0] == "run"
+    args[1] = server.url + spec  # the banner prints the Export API's spec
+    run = subprocess.run(
+        [str(ST), *args, "--seed", "1", "--max-examples", "5", "--no-color"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    out = run.stdout + run.stderr
+    assert run.returncode == 0, out
+    assert re.search(r"Test cases:\s+\d+ generated, \d+ passed", out), out
+    assert "Unmatched filters" not in out, out
