@@ -94,17 +94,7 @@ def test_st_run_from_the_repository_root_finds_nothing(
     # The banner's command as a shell would split it, with a smaller run than the file's.
     st, *args = shlex.split(schemathesis_command(sandbox, server.url))
     assert st == "st"
-    run = subprocess.run(
-        [str(ST), *args, "--seed", "1", "--max-examples", "10", "--no-color"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    out = run.stdout + run.stderr
-    assert run.returncode == 0, out
-    assert re.search(r"Test cases:\s+\d+ generated, \d+ passed", out), out
+    out = _passing_st_run(args, max_examples=10)
     for phase in ("Examples", "Coverage", "Fuzzing", "Stateful"):
         assert re.search(rf"✅\s+{phase}", out), f"{phase} did not pass:\n{out}"
 
@@ -128,8 +118,14 @@ def test_st_run_on_every_other_spec_served_finds_nothing(
     _st, *args = shlex.split(schemathesis_command(sandbox, server.url))
     assert args[0] == "run"
     args[1] = server.url + spec  # the banner prints the Export API's spec
+    out = _passing_st_run(args, max_examples=5)
+    assert "Unmatched filters" not in out, out
+
+
+def _passing_st_run(args: list[str], max_examples: int) -> str:
+    """`st` with these arguments from the repository root, which must find nothing; its output."""
     run = subprocess.run(
-        [str(ST), *args, "--seed", "1", "--max-examples", "5", "--no-color"],
+        [str(ST), *args, "--seed", "1", "--max-examples", str(max_examples), "--no-color"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -139,4 +135,4 @@ def test_st_run_on_every_other_spec_served_finds_nothing(
     out = run.stdout + run.stderr
     assert run.returncode == 0, out
     assert re.search(r"Test cases:\s+\d+ generated, \d+ passed", out), out
-    assert "Unmatched filters" not in out, out
+    return out

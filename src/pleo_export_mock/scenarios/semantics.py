@@ -47,25 +47,31 @@ def check_scenario(scenario: Scenario, source: Source) -> None:
 
 
 def _check_size(scenario: Scenario, source: Source) -> None:
+    seeded = [((*e.at, "count"), e.count) for c in scenario.companies for e in c.entries]
+    played = [((*step.where, "export"), step.export) for step in scenario.timeline]
+    _within(
+        source,
+        seeded,
+        MAX_ENTRIES,
+        "the scenario's entries pass {:,} here (about 500 bytes "
+        "each once loaded); split the books over several scenarios",
+    )
+    _within(
+        source,
+        played,
+        MAX_TIMELINE_ENTRIES,
+        "the timeline's exports pass {:,} entries here "
+        "(made as it plays, about 7 KB each); seed big books as the scenario's entries instead",
+    )
+
+
+def _within(source: Source, counts: list[tuple[DocPath, int]], bound: int, why: str) -> None:
+    """Refuse at the place where the running total of `counts` passes `bound`."""
     total = 0
-    for company in scenario.companies:
-        for entry in company.entries:
-            total += entry.count
-            if total > MAX_ENTRIES:
-                raise source.error(
-                    (*entry.at, "count"),
-                    f"the scenario's entries pass {MAX_ENTRIES:,} here (about 500 bytes each "
-                    "once loaded); split the books over several scenarios",
-                )
-    played = 0
-    for step in scenario.timeline:
-        played += step.export
-        if played > MAX_TIMELINE_ENTRIES:
-            raise source.error(
-                (*step.where, "export"),
-                f"the timeline's exports pass {MAX_TIMELINE_ENTRIES:,} entries here (made as "
-                "it plays, about 7 KB each); seed big books as the scenario's entries instead",
-            )
+    for at, count in counts:
+        total += count
+        if total > bound:
+            raise source.error(at, why.format(bound))
 
 
 def _check_unique_keys(scenario: Scenario, source: Source) -> None:
