@@ -353,8 +353,7 @@ class Sandbox:
         if not kept or scenario.faults or self.faults.active:
             self.faults = FaultPlan(scenario.faults, self.seed, state.job_ids)
         if not kept or scenario.webhook_faults or webhook_faults.active:
-            webhook_faults.clear()
-            webhook_faults.add(scenario.webhook_faults)
+            webhook_faults.add(scenario.webhook_faults, replace=True)
         if not kept or scenario.timeline:
             started = None if self.config.hold_timeline else state.store.now()
             self.timeline = Timeline(scenario.timeline, started)

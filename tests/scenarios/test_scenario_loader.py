@@ -292,6 +292,12 @@ def test_a_scenario_holds_at_most_two_million_entries(tmp_path: Path) -> None:
     assert "the scenario's entries pass 2,000,000 here" in str(error)
 
 
+def test_more_fault_rules_than_can_be_in_force_are_refused_at_load(tmp_path: Path) -> None:
+    rules = "faults:\n" + "  - {kind: drop, nth: 1}\n" * 1001
+    error = broken(tmp_path, MINIMAL + rules)
+    assert (error.where, error.reason) == ("faults", "1,001 items; at most 1,000")
+
+
 def test_resolve_takes_a_name_or_a_path(tmp_path: Path) -> None:
     assert resolve("pending").name == "pending"
     path = write(tmp_path, MINIMAL, "mine.yaml")
