@@ -97,9 +97,8 @@ def _reason(error: ValidationError) -> str:
         schema = error.schema if isinstance(error.schema, dict) else {}
         expected = schema.get("description") or f"text matching {error.validator_value!r}"
         return f"{error.instance!r} is not in the expected form. {expected}"
-    if error.validator in ("maxItems", "minItems") and isinstance(error.instance, list):
-        bound = "at most" if error.validator == "maxItems" else "at least"  # not the whole list
-        return f"{len(error.instance):,} items; {bound} {error.validator_value:,}"
+    if error.validator == "maxItems" and isinstance(error.instance, list):  # not the whole list
+        return f"{len(error.instance):,} items; at most {error.validator_value:,}"
     if isinstance(error.instance, bool) and error.validator in ("enum", "type", "pattern"):
         return f"{error.message} (YAML reads bare yes/no/on/off/NO as booleans: quote the value)"
     return error.message
